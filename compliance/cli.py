@@ -18,7 +18,7 @@ from compliance import __version__
 from compliance.errors import ComplianceError
 
 #: Command modules, in the order ``--help`` lists them.
-COMMAND_MODULES = ("parse",)
+COMMAND_MODULES = ("check", "parse", "rules", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:

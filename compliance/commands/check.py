@@ -1,0 +1,7 @@
+"""Placeholder for the `check` command; replaced by its implementation."""
+
+from __future__ import annotations
+
+
+def add_parser(subparsers) -> None:  # pragma: no cover - placeholder
+    subparsers.add_parser("check", help="(not implemented yet)")
