@@ -41,3 +41,26 @@ def enrich_document(pm: pluggy.PluginManager, document: Document) -> Document:
         if result is not None:
             document = result
     return document
+
+
+def rule_pack_paths(pm: pluggy.PluginManager) -> tuple[Path, ...]:
+    """Every rule pack path contributed by the registered plugins, in registration order."""
+    results = pm.hook.compliance_register_rule_packs()
+    # pluggy returns results last-registered first; reverse for registration order.
+    return tuple(Path(p) for paths in reversed(results) for p in paths)
+
+
+def dsl_functions(pm: pluggy.PluginManager) -> dict[str, object]:
+    """The functions plugins add to the rule language; a name claimed twice is an error."""
+    merged: dict[str, object] = {}
+    owners: dict[str, str] = {}
+    caller = pm.hook.compliance_register_functions
+    for impl in reversed(caller.get_hookimpls()):
+        for name, function in (impl.function() or {}).items():
+            if name in merged:
+                raise PluginError(
+                    f"rule function {name!r} is defined by both {owners[name]!r} and {impl.plugin_name!r}"
+                )
+            merged[name] = function
+            owners[name] = impl.plugin_name
+    return merged

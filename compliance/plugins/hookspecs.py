@@ -42,3 +42,27 @@ def compliance_enrich_document(document: "Document") -> "Document | None":
     :param document: the document so far.
     :return: the enriched document, or ``None``.
     """
+
+
+@_hookspec
+def compliance_register_rule_packs() -> "list[Path]":
+    """Contribute rule packs: directories (or single ``.rules`` files) of rules in the rule language.
+
+    Called once per run when the rule set is assembled; results from every
+    plugin are collected, in plugin registration order.
+
+    :return: paths of pack directories or rule files.
+    """
+
+
+@_hookspec
+def compliance_register_functions() -> "dict[str, object]":
+    """Contribute functions callable from rules, by name.
+
+    Called once per run before rules are compiled; every plugin's mapping is
+    merged (a name defined twice is an error naming both plugins).  Each value
+    is a plain Python callable taking and returning model values
+    (``Decimal``, ``str``, model elements, tuples).
+
+    :return: a mapping from function name to callable.
+    """

@@ -1,0 +1,1 @@
+"""Built-in plugin for Chinese department budget disclosures (部门预算公开)."""
