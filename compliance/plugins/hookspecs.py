@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from compliance.plugins import _hookspec
 
 if TYPE_CHECKING:  # pragma: no cover
+    from compliance.findings import Finding
     from compliance.model import Document
+    from compliance.plugins.checks import Check
+    from compliance.report import RenderOptions, Report
 
 
 @_hookspec(firstresult=True)
@@ -65,4 +68,79 @@ def compliance_register_functions() -> "dict[str, object]":
     (``Decimal``, ``str``, model elements, tuples).
 
     :return: a mapping from function name to callable.
+    """
+
+
+@_hookspec
+def compliance_register_suffixes() -> "list[str]":
+    """Declare the file suffixes a loader reads (e.g. ``[".txt"]``), for directory walks.
+
+    Called once per run when a directory is given on the command line; every
+    plugin's suffixes are collected.  Files named on the command line are
+    always offered to the loaders whatever their suffix; inside a directory,
+    only files with a declared suffix are checked.  When no plugin declares
+    any suffix, every file in the directory is offered and files that no
+    loader accepts are skipped.
+
+    :return: suffixes with their leading dot, compared case-insensitively.
+    """
+
+
+@_hookspec
+def compliance_register_checks() -> "list[Check]":
+    """Contribute Python checks, for requirements the rule language cannot express.
+
+    Called once per run, when the checks are assembled; every plugin's list is
+    collected, in plugin registration order.  Each
+    :class:`~compliance.plugins.checks.Check` carries its id, title,
+    severity, pack and the function that inspects a document.  A check takes
+    part in selection, jurisdiction, waivers and reports exactly as a rule does.
+
+    :return: the checks this plugin adds.
+    """
+
+
+@_hookspec
+def compliance_process_findings(
+    document: "Document", findings: "tuple[Finding, ...]"
+) -> "tuple[Finding, ...] | None":
+    """Post-process the findings of one document (e.g. a jurisdiction downgrades a severity).
+
+    Called once per document after every rule and check has run and before
+    the configuration's severity overrides and waivers apply; implementations
+    run in sequence, each on the previous one's result.  Build changed
+    findings with :func:`attrs.evolve`; a finding may be dropped or added.  A
+    rule whose findings all disappear passes.
+
+    :param document: the checked (enriched) document.
+    :param findings: every finding on the document so far, in report order.
+    :return: the new findings, or ``None`` to leave them unchanged.
+    """
+
+
+@_hookspec
+def compliance_register_formats() -> "dict[str, str]":
+    """Declare report formats, by name, with a one-line description for ``--help``.
+
+    Called once per run; every plugin's mapping is merged.  A format named
+    here must be rendered by the same plugin's
+    :func:`compliance_render_report`.
+
+    :return: a mapping from format name (e.g. ``"json"``) to its description.
+    """
+
+
+@_hookspec(firstresult=True)
+def compliance_render_report(report: "Report", format: str, options: "RenderOptions") -> "str | None":
+    """Render a whole report in one output format.
+
+    Called once per run, after every document is checked; stops at the first
+    non-None result.  A reporter that does not know ``format`` returns
+    ``None``.  Output must be deterministic: the same report renders to the
+    same text, byte for byte.
+
+    :param report: the :class:`~compliance.report.Report` of the run.
+    :param format: the format name asked for (``--format``).
+    :param options: how to render (e.g. ``options.color`` for terminals).
+    :return: the rendered text, or ``None`` to let another reporter try.
     """
