@@ -1,0 +1,37 @@
+"""Errors a rule author can act on: position, the offending line with a caret, and "did you mean"."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from compliance.errors import RuleError
+
+
+def caret_detail(text: str, line: int, column: int) -> str:
+    """The offending source line and a caret under ``column`` (1-based)."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    source_line = lines[line - 1]
+    # Wide (CJK) characters take two columns in a terminal; pad the caret to match.
+    prefix = source_line[: max(column - 1, 0)]
+    pad = "".join("\t" if ch == "\t" else ("  " if _is_wide(ch) else " ") for ch in prefix)
+    return f"{source_line}\n{pad}^"
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def rule_error(message: str, *, source: str, text: str | None, line: int | None, column: int | None) -> RuleError:
+    detail = caret_detail(text, line, column or 1) if text is not None and line else None
+    return RuleError(message, source=source, line=line, column=column, detail=detail or None)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or ``""``."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

@@ -1,0 +1,249 @@
+"""Built-in functions of the rule language, text matching and rounding arithmetic.
+
+Functions take and return plain values (Decimal, str, bool, tuples, model
+objects).  Plugins add their own through ``load_rule_set(functions=…)``; a
+function that needs the document is marked with :func:`needs_document` and
+receives it first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable, Iterable
+
+from compliance.numbers import format_amount
+
+
+class Missing(Exception):
+    """The document lacks an element a rule reads; the rule is then *not evaluated*."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def needs_document(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a function that receives the document as its first argument."""
+    function.needs_document = True  # type: ignore[attr-defined]
+    return function
+
+
+# ---- values ------------------------------------------------------------------
+
+
+def _numbers(values: Iterable[Any], function: str) -> list[Decimal]:
+    numbers = []
+    for value in _flat(values):
+        if value is None:
+            continue  # a blank cell adds nothing, and is not a zero either
+        if isinstance(value, bool) or not isinstance(value, Decimal):
+            raise TypeError(f"{function}() 只能用于金额或数字，得到 {describe(value)}")
+        numbers.append(value)
+    return numbers
+
+
+def _flat(values: Any) -> Iterable[Any]:
+    if isinstance(values, (tuple, list)):
+        for value in values:
+            yield from _flat(value)
+    else:
+        yield values
+
+
+def fn_sum(values: Any) -> Decimal:
+    return sum(_numbers(values, "sum"), Decimal(0))
+
+
+def fn_count(values: Any) -> int:
+    return Decimal(sum(1 for value in _flat(values) if value is not None and value is not False))
+
+
+def fn_min(*values: Any) -> Decimal | None:
+    numbers = _numbers(values, "min")
+    return min(numbers) if numbers else None
+
+
+def fn_max(*values: Any) -> Decimal | None:
+    numbers = _numbers(values, "max")
+    return max(numbers) if numbers else None
+
+
+def fn_abs(value: Decimal) -> Decimal:
+    return abs(value)
+
+
+def fn_round(value: Decimal | None, places: Decimal = Decimal(2)) -> Decimal | None:
+    """Round half up, as printed figures are."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
+def fn_len(value: Any) -> Decimal:
+    return Decimal(len(value))
+
+
+def fn_text(value: Any) -> str:
+    return format_value(value)
+
+
+def fn_any(values: Any) -> bool:
+    return any(truthy(v) for v in _flat(values))
+
+
+def fn_all(values: Any) -> bool:
+    return all(truthy(v) for v in _flat(values))
+
+
+def fn_none(values: Any) -> bool:
+    return not fn_any(values)
+
+
+@needs_document
+def fn_table(document: Any, key: Any) -> Any:
+    """The table by number, label, kind or exact title; a missing table makes the rule not evaluated."""
+    table = document.table(str(key))
+    if table is None:
+        raise Missing(f"表「{key}」")
+    return table
+
+
+@needs_document
+def fn_section(document: Any, key: Any) -> Any:
+    section = document.section(str(key))
+    if section is None:
+        raise Missing(f"章节「{key}」")
+    return section
+
+
+def fn_normalize(text: Any) -> str:
+    return normalize_text(str(text))
+
+
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "sum": fn_sum,
+    "count": fn_count,
+    "min": fn_min,
+    "max": fn_max,
+    "abs": fn_abs,
+    "round": fn_round,
+    "len": fn_len,
+    "text": fn_text,
+    "any": fn_any,
+    "all": fn_all,
+    "none": fn_none,
+    "table": fn_table,
+    "section": fn_section,
+    "normalize": fn_normalize,
+}
+
+
+# ---- truth and printing ----------------------------------------------------
+
+
+def truthy(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (tuple, list, str)):
+        return len(value) > 0
+    if isinstance(value, Decimal):
+        return value != 0
+    return True
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "真假值"
+    if isinstance(value, Decimal):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文字「{value}」"
+    if isinstance(value, tuple):
+        return "列表"
+    return type(value).__name__
+
+
+def format_value(value: Any) -> str:
+    """How a value reads in a message: amounts as the documents print them (``2,147.33``)."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (tuple, list)):
+        return "、".join(format_value(v) for v in value)
+    for attribute in ("label", "heading", "title", "name", "text"):
+        # Tables print as 表N, sections as their heading, the rest by name.
+        if attribute == "label" and type(value).__name__ == "Row":
+            continue
+        text = getattr(value, attribute, None)
+        if isinstance(text, str) and text:
+            return text
+    label = getattr(value, "label", None)
+    return str(label) if label is not None else type(value).__name__
+
+
+def plain_value(value: Any) -> str:
+    """A value for ``Finding.values``: amounts without separators (``2147.33``)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return format_value(value)
+
+
+# ---- text matching ---------------------------------------------------------
+
+_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """Fold full/half width, drop spaces and punctuation, lower-case."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def fuzzy_match(text: Any, wanted: Any) -> bool:
+    """``text ~ wanted``: equal after normalising, ``wanted`` contained in ``text``, or a near miss.
+
+    A near miss is at most one edited character per ten (a typo, a dropped
+    character), so "一般公共预算支出情况表" does not match "一般公共预算基本支出情况表".
+    """
+    if text is None or wanted is None:
+        return False
+    a, b = normalize_text(str(text)), normalize_text(str(wanted))
+    if not b:
+        return False
+    if b in a:
+        return True
+    allowed = max(1, min(len(a), len(b)) // 10)
+    return abs(len(a) - len(b)) <= allowed and edit_distance(a, b, allowed) <= allowed
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+# ---- rounding --------------------------------------------------------------
+
+
+def half_unit(value: Any) -> Decimal:
+    """Half a unit of the last printed decimal: ``2147.33`` stands for ±0.005."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return Decimal(5).scaleb(value.as_tuple().exponent - 1)
+    return Decimal(0)

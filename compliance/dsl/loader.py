@@ -1,0 +1,327 @@
+"""Load rule files into a :class:`RuleSet`: find, parse (cached), group into packs, compile.
+
+Parsed files are cached on disk as pickles of the frozen AST, keyed by the
+grammar version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or
+the user's cache directory); a corrupt or unwritable cache is ignored.  A
+compiled rule set is kept for the life of the process, keyed on the files'
+content hashes, the params and the functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from compliance.dsl import ast
+from compliance.dsl.compiler import Compiler, RuleRuntimeError
+from compliance.dsl.errors import did_you_mean, rule_error
+from compliance.dsl.functions import BUILTINS
+from compliance.dsl.parser import content_hash, grammar_hash, parse_text
+from compliance.dsl.runtime import Pack, Rule, RuleSet, RunState, effective_params
+from compliance.errors import RuleError
+from compliance.findings import Severity
+
+RULE_SUFFIX = ".rules"
+DEFAULT_SEVERITY = "warning"
+
+_COMPILED: dict[tuple, RuleSet] = {}
+_PARSED: dict[tuple[str, str], ast.RuleFile] = {}
+
+
+# ---- finding and reading files ------------------------------------------------
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """The ``.rules`` files named, or found (sorted) under the folders named."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*" + RULE_SUFFIX) if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError("no such rule file or folder", source=str(path))
+    return files
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rule file: {exc}", source=str(path)) from exc
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("COMPLIANCE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "compliance"
+
+
+def parse_file(path: Path, text: str) -> ast.RuleFile:
+    """Parse ``text`` (read from ``path``), reusing this process's or the disk cache's AST."""
+    key = (grammar_hash(), content_hash(text if text.endswith("\n") else text + "\n"))
+    cached = _PARSED.get(key) or _load_cached(key)
+    if cached is None:
+        cached = parse_text(text, str(path))
+        _store_cached(key, cached)
+    _PARSED[key] = cached
+    return cached if cached.path == str(path) else attrs.evolve(cached, path=str(path))
+
+
+def _cache_file(key: tuple[str, str]) -> Path:
+    return cache_dir() / "ast" / f"{key[0]}-{key[1]}.pickle"
+
+
+def _load_cached(key: tuple[str, str]) -> ast.RuleFile | None:
+    try:
+        with open(_cache_file(key), "rb") as handle:
+            value = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing or corrupt cache entry is simply rebuilt
+        return None
+    return value if isinstance(value, ast.RuleFile) else None
+
+
+def _store_cached(key: tuple[str, str], value: ast.RuleFile) -> None:
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, target)
+    except OSError:
+        pass  # an unwritable cache costs a re-parse next time, nothing more
+
+
+# ---- params ---------------------------------------------------------------------
+
+
+def _to_rule_value(value: Any) -> Any:
+    """A Python value from a config file, as the rule language holds it."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, Decimal)):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_to_rule_value(v) for v in value)
+    raise RuleError(f"unsupported param value {value!r}")
+
+
+class _ParamState:
+    """A stand-in run state for evaluating params (no document, a small budget)."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > 10_000:
+            raise RuleRuntimeError("param is too large to compute")
+
+
+# ---- building a rule set -------------------------------------------------------
+
+
+@attrs.define
+class _PackInfo:
+    decl: ast.PackDecl | None
+    name: str
+    folder: Path
+    files: list[tuple[Path, str, ast.RuleFile]] = attrs.field(factory=list)
+    params: dict[str, Any] = attrs.field(factory=dict)
+
+
+def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
+           params: Mapping[str, object], errors: list[RuleError] | None) -> RuleSet:
+    """Build the rule set; with ``errors`` given, collect every error instead of raising the first."""
+
+    def fail(error: RuleError) -> None:
+        if errors is None:
+            raise error
+        errors.append(error)
+
+    all_functions = {**BUILTINS, **dict(functions)}
+    parsed: list[tuple[Path, str, ast.RuleFile]] = []
+    for path in rule_files(paths):
+        text = _read(path)
+        try:
+            parsed.append((path, text, parse_file(path, text)))
+        except RuleError as exc:
+            fail(exc)
+
+    packs = _group_packs(parsed, fail)
+    _evaluate_params(packs, all_functions, fail)
+    _apply_overrides(packs, params, fail)
+
+    rules: list[Rule] = []
+    seen: dict[str, tuple[str, int]] = {}
+    pack_records: list[Pack] = []
+    for info in packs:
+        digest = hashlib.sha256("".join(content_hash(t) for _p, t, _f in info.files).encode()).hexdigest()
+        decl = info.decl
+        pack_records.append(Pack(
+            name=info.name,
+            title=decl.title if decl else info.name,
+            version=decl.version if decl else None,
+            reference=decl.reference if decl else None,
+            path=str(info.folder),
+            content_hash=digest,
+            description=decl.description if decl else None,
+        ))
+        for path, text, rule_file in info.files:
+            for decl_rule in rule_file.rules:
+                if decl_rule.id in seen:
+                    first_file, first_line = seen[decl_rule.id]
+                    fail(rule_error(
+                        f"duplicate rule id {decl_rule.id}: also defined at {first_file}:{first_line}",
+                        source=str(path), text=text, line=decl_rule.line, column=decl_rule.column,
+                    ))
+                    continue
+                seen[decl_rule.id] = (str(path), decl_rule.line)
+                try:
+                    rules.append(_compile_rule(decl_rule, info, path, text, all_functions))
+                except RuleError as exc:
+                    fail(exc)
+    return RuleSet(tuple(pack_records), tuple(rules))
+
+
+def _group_packs(parsed: list[tuple[Path, str, ast.RuleFile]], fail) -> list[_PackInfo]:
+    """A file's pack is the one it declares, else the one declared in its folder, else its folder's name."""
+    by_folder: dict[Path, ast.PackDecl] = {}
+    for path, _text, rule_file in parsed:
+        if rule_file.pack is not None:
+            by_folder.setdefault(path.parent, rule_file.pack)
+    packs: dict[str, _PackInfo] = {}
+    for path, text, rule_file in parsed:
+        decl = rule_file.pack or by_folder.get(path.parent)
+        name = decl.name if decl else path.parent.name
+        info = packs.get(name)
+        if info is None:
+            info = packs[name] = _PackInfo(decl, name, path.parent if decl is None or rule_file.pack is None
+                                           or path.parent in by_folder else path)
+        info.files.append((path, text, rule_file))
+    return list(packs.values())
+
+
+def _evaluate_params(packs: list[_PackInfo], functions: Mapping[str, Callable[..., Any]], fail) -> None:
+    for info in packs:
+        declared: dict[str, tuple[str, int]] = {}
+        for path, text, rule_file in info.files:
+            for param in rule_file.params:
+                if param.name in declared:
+                    where = declared[param.name]
+                    fail(rule_error(f"param {param.name!r} is declared twice in pack {info.name} "
+                                    f"(first at {where[0]}:{where[1]})",
+                                    source=str(path), text=text, line=param.line, column=param.column))
+                    continue
+                declared[param.name] = (str(path), param.line)
+                compiler = Compiler(source=str(path), text=text, functions=functions,
+                                    params=info.params, in_rule=False)
+                try:
+                    fn = compiler.expr(param.expr, compiler.root_scope())
+                    info.params[param.name] = fn({"$s": _ParamState(), "$doc": None, "$at": None})
+                except RuleError as exc:
+                    fail(exc)
+                except RuleRuntimeError as exc:
+                    fail(rule_error(f"param {param.name!r} cannot be computed: {exc}", source=str(path),
+                                    text=text, line=param.line, column=param.column))
+
+
+def _apply_overrides(packs: list[_PackInfo], overrides: Mapping[str, object], fail) -> None:
+    for key, raw in overrides.items():
+        pack_name, _, name = key.rpartition(".")
+        targets = [p for p in packs if (not pack_name or p.name == pack_name) and name in p.params]
+        if not targets:
+            known = [p2 for p in packs for p2 in (*p.params, *(f"{p.name}.{q}" for q in p.params))]
+            fail(RuleError(f"unknown rule param {key!r}{did_you_mean(key, known)}"))
+            continue
+        try:
+            value = _to_rule_value(raw)
+        except RuleError as exc:
+            fail(RuleError(f"param {key!r}: {exc.message}"))
+            continue
+        for info in targets:
+            default = info.params[name]
+            if isinstance(default, Decimal) and not isinstance(value, Decimal):
+                fail(RuleError(f"param {key!r} must be a number (its default is {default})"))
+                continue
+            info.params[name] = value
+
+
+def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
+                  functions: Mapping[str, Callable[..., Any]]) -> Rule:
+    compiler = Compiler(source=str(path), text=text, functions=functions, params=info.params)
+    severity_text = decl.severity or DEFAULT_SEVERITY
+    try:
+        severity = Severity.parse(severity_text)
+    except ValueError:
+        line, column = decl.severity_pos or (decl.line, decl.column)
+        hint = did_you_mean(severity_text, [s.value for s in Severity])
+        raise rule_error(f"unknown severity {severity_text!r}; expected note, warning or error{hint}",
+                         source=str(path), text=text, line=line, column=column) from None
+    body = tuple(compiler.statements(decl.body, compiler.root_scope(), top=True))
+    return Rule(
+        id=decl.id,
+        title=decl.title,
+        severity=severity,
+        tags=decl.tags,
+        pack=info.name,
+        reference=decl.reference or (info.decl.reference if info.decl else None),
+        description=decl.description,
+        params=effective_params({n: info.params[n] for n in compiler.used_params}),
+        source=decl.source,
+        file=str(path),
+        line=decl.line,
+        body=body,
+    )
+
+
+# ---- public entry points ------------------------------------------------------------
+
+
+def load_rule_set(paths: Sequence[Path], *, functions: Mapping[str, Callable[..., Any]] | None = None,
+                  params: Mapping[str, object] | None = None) -> RuleSet:
+    """Load and compile the rules under ``paths``; raise :class:`RuleError` for the first error.
+
+    Compiled once per process for the same files (by content), params and functions.
+    """
+    functions = dict(functions or {})
+    params = dict(params or {})
+    files = rule_files(paths)
+    key = (
+        tuple((str(p), content_hash(_read(p))) for p in files),
+        tuple(sorted((k, repr(v)) for k, v in params.items())),
+        tuple(sorted((k, id(v)) for k, v in functions.items())),
+    )
+    cached = _COMPILED.get(key)
+    if cached is None:
+        cached = _build(files, functions, params, None)
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        _COMPILED[key] = cached
+    return cached
+
+
+def check_rule_files(paths: Sequence[Path], *, functions: Mapping[str, Callable[..., Any]] | None = None,
+                     params: Mapping[str, object] | None = None) -> list[RuleError]:
+    """Every error in the rule files (syntax, names, params, duplicate ids), without running them."""
+    errors: list[RuleError] = []
+    try:
+        _build(list(paths), dict(functions or {}), dict(params or {}), errors)
+    except RuleError as exc:  # unreadable or missing files
+        errors.append(exc)
+    return errors
+
+
+__all__ = ["cache_dir", "check_rule_files", "load_rule_set", "parse_file", "rule_files", "RunState"]
