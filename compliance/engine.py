@@ -154,16 +154,15 @@ class Engine:
             return _EmptyRuleSet()
         from compliance.dsl import load_rule_set  # the rule language is only needed when packs exist
 
-        declared = self._declared_params(paths)
-        return load_rule_set(paths, functions=functions, params=self.config.rule_params(declared))
-
-    @staticmethod
-    def _declared_params(paths: Sequence[Path]) -> frozenset[str] | None:
-        """Rounding parameters are passed only to rule sets that declare them (None: unknown, pass all)."""
-        import compliance.dsl as dsl
-
-        declared = getattr(dsl, "declared_params", None)
-        return frozenset(declared(paths)) if callable(declared) else frozenset()
+        # The rounding policy goes only to rule sets whose rules read it: the
+        # rule language rejects parameters nobody declared.
+        params = self.config.rule_params(declared=frozenset())
+        rule_set = load_rule_set(paths, functions=functions, params=params)
+        declared = frozenset(name for rule in rule_set.rules for name in getattr(rule, "params", {}) or {})
+        full = self.config.rule_params(declared)
+        if full != params:
+            rule_set = load_rule_set(paths, functions=functions, params=full)
+        return rule_set
 
     def _validate_rule_references(self) -> None:
         """Selectors and severity overrides that match no rule are configuration errors."""
@@ -212,7 +211,8 @@ class Engine:
         results: list[RuleResult] = []
         if rule_ids:
             results.extend(self.rule_set.evaluate(document, rule_ids=sorted(rule_ids)))
-        results.extend(self._run_check(c, document) for c in self.checks if c.id in {i.id for i in applicable})
+        locate = _locator(document)
+        results.extend(self._run_check(c, document, locate) for c in self.checks if c.id in {i.id for i in applicable})
         results = self._post_process(document, results)
         results = self._apply_policy(document.path if path is None else path, results)
         packs = sorted({i.pack for i in applicable if i.pack})
@@ -296,8 +296,8 @@ class Engine:
 
     # -- one document's pipeline ------------------------------------------------------
 
-    def _run_check(self, check: Check, document: Document) -> RuleResult:
-        context = CheckContext(check=check, params=MappingProxyType(dict(self.config.params)), locate=_locator(), document=document)
+    def _run_check(self, check: Check, document: Document, locate: Callable[[Any], Location]) -> RuleResult:
+        context = CheckContext(check=check, params=MappingProxyType(dict(self.config.params)), locate=locate)
         base = RuleResult(
             rule=check.id,
             title=check.title,
@@ -399,12 +399,19 @@ def _expired_message(waiver: Waiver) -> str:
     return f"豁免已于 {waiver.expires} 过期，不再生效：{waiver.rule}（{waiver.reason}）"
 
 
-def _locator() -> Callable[[Document, Any], Location] | None:
-    """:func:`compliance.locations.locate`, when the rule language package provides it."""
-    try:
-        from compliance.locations import locate
-    except ImportError:  # pragma: no cover - only before the locations module exists
-        return None
+def _locator(document: Document) -> Callable[[Any], Location]:
+    """Locate elements of ``document``; the index over it is built on first use, once."""
+    index: list[Any] = []
+
+    def locate(element: Any) -> Location:
+        if not index:
+            try:
+                from compliance.locations import LocationIndex
+            except ImportError:  # pragma: no cover - only before the locations module exists
+                return Location(span=getattr(element, "span", None))
+            index.append(LocationIndex(document))
+        return index[0].locate(element)
+
     return locate
 
 

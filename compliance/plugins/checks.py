@@ -74,9 +74,8 @@ class CheckContext:
     check: Check
     #: Rule-language parameters of the run (config ``[params]``), read-only.
     params: Mapping[str, object] = field(factory=dict)
-    #: Turns a model element into a :class:`Location`; set by the engine.
-    locate: Callable[[Any, Any], Location] | None = field(default=None, eq=False)
-    document: Any = field(default=None, eq=False)
+    #: Turns a model element of the checked document into a :class:`Location`; set by the engine.
+    locate: Callable[[Any], Location] | None = field(default=None, eq=False)
 
     def location(self, element: Any) -> Location:
         """Where ``element`` (a model element, a :class:`Span` or a :class:`Location`) stands."""
@@ -86,8 +85,8 @@ class CheckContext:
             return element
         if isinstance(element, Span):
             return Location(span=element)
-        if self.locate is not None and self.document is not None:
-            return self.locate(self.document, element)
+        if self.locate is not None:
+            return self.locate(element)
         return Location(span=getattr(element, "span", None))
 
     def finding(

@@ -18,6 +18,8 @@ from compliance.report import RenderOptions
 from plugins_builtin.reporters._shared import position, values_text
 
 FORMAT = "text"
+#: Tabs in quoted lines are shown as spaces, so that markers line up under them.
+TAB_SIZE = 4
 _COLOURS = {"error": "31;1", "warning": "33;1", "note": "36", "rule": "1", "mark": "32;1", "dim": "2"}
 
 
@@ -74,7 +76,7 @@ def _quote(document: DocumentResult, finding: Finding, location: Location, paint
     for number in numbers:
         text = document.quotes[number]
         prefix = f"{label} " if label and number == numbers[0] else ""
-        out.append(f"  {prefix}{number:>{width}} | {text}")
+        out.append(f"  {prefix}{number:>{width}} | {text.expandtabs(TAB_SIZE)}")
         marker = _marker(text, finding, location, number)
         if marker:
             gutter = " " * (len(prefix) + width)
@@ -111,6 +113,8 @@ def _figures(finding: Finding) -> list[str]:
 
 
 def _width(text: str) -> int:
+    """Display width of a line prefix: tabs expanded, wide (CJK) characters counted twice."""
+    text = text.expandtabs(TAB_SIZE)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
