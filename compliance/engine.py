@@ -230,6 +230,8 @@ class Engine:
             document = self.load(Path(path))
             return self.check_document(document, path=path)
         except (ComplianceError, OSError) as exc:
+            if isinstance(exc, PluginError) and self._sink is None:
+                raise  # strict: a broken plugin stops the run
             message = getattr(exc, "message", None) or str(exc)
             return DocumentResult(path=path, status="error", error=DocumentError(type(exc).__name__, message))
 
