@@ -331,14 +331,9 @@ class Compiler:
         body = self.statements(node.body, inner, top=False)
 
         def run(env: Env) -> None:
-            state = env["$s"]
-            saved = env.get(var, _UNSET), env.get("$at")
+            saved_at = env.get("$at")
             try:
-                for item in items(env):
-                    state.step()
-                    env[var] = item
-                    if where is not None and not truthy(where(env)):
-                        continue
+                for item in _each(env, items, var, where):
                     if isinstance(item, _SPANNED):
                         env["$at"] = item
                     try:
@@ -347,8 +342,7 @@ class Compiler:
                     except SkipItem:
                         pass
             finally:
-                _restore(env, var, saved[0])
-                env["$at"] = saved[1]
+                env["$at"] = saved_at
 
         return run
 
@@ -488,17 +482,7 @@ class Compiler:
         kind = node.kind
 
         def matching(env: Env):
-            state = env["$s"]
-            saved = env.get(var, _UNSET)
-            try:
-                for item in items(env):
-                    state.step()
-                    env[var] = item
-                    if where is not None and not truthy(where(env)):
-                        continue
-                    yield predicate is None or truthy(predicate(env))
-            finally:
-                _restore(env, var, saved)
+            return (predicate is None or truthy(predicate(env)) for _ in _each(env, items, var, where))
 
         if kind == "any":
             return (lambda env: any(matching(env))), bool
@@ -508,25 +492,8 @@ class Compiler:
             return (lambda env: Decimal(sum(1 for ok in matching(env) if ok))), Decimal
         if predicate is None:
             # `all x in xs where P` reads as "every x satisfies P".
-            return self._all_without_predicate(items, var, where), bool
+            return (lambda env: all(truthy(where(env)) for _ in _each(env, items, var, None))) if where else (lambda env: True), bool
         return (lambda env: all(matching(env))), bool
-
-    @staticmethod
-    def _all_without_predicate(items: Fn, var: str, where: Fn | None) -> Fn:
-        def run(env: Env) -> bool:
-            state = env["$s"]
-            saved = env.get(var, _UNSET)
-            try:
-                for item in items(env):
-                    state.step()
-                    env[var] = item
-                    if where is not None and not truthy(where(env)):
-                        return False
-                return True
-            finally:
-                _restore(env, var, saved)
-
-        return run
 
     # -- expressions --
 
@@ -757,18 +724,7 @@ class Compiler:
         expr, expr_type = self.typed(node.expr, inner)
 
         def run(env: Env) -> tuple[Any, ...]:
-            state = env["$s"]
-            saved = env.get(var, _UNSET)
-            out = []
-            try:
-                for item in items(env):
-                    state.step()
-                    env[var] = item
-                    if where is None or truthy(where(env)):
-                        out.append(expr(env))
-            finally:
-                _restore(env, var, saved)
-            return tuple(out)
+            return tuple(expr(env) for _ in _each(env, items, var, where))
 
         return run, Many(expr_type)
 
@@ -854,6 +810,20 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
+
+
+def _each(env: Env, items: Fn, var: str, where: Fn | None):
+    """Bind ``var`` to each item that passes ``where``, one step each; unbind it afterwards."""
+    state = env["$s"]
+    saved = env.get(var, _UNSET)
+    try:
+        for item in items(env):
+            state.step()
+            env[var] = item
+            if where is None or truthy(where(env)):
+                yield item
+    finally:
+        _restore(env, var, saved)
 
 
 def _restore(env: Env, var: str, saved: Any) -> None:

@@ -149,7 +149,7 @@ def _syntax_error(exc: UnexpectedInput, text: str, source: str) -> RuleError:
     lark = _lark()
     label = None
     try:
-        label = exc.match_examples(lark.parse, _MISTAKES, use_accepts=True)
+        label = exc.match_examples(functools.partial(lark.parse, start="start"), _MISTAKES, use_accepts=True)
     except Exception:  # noqa: BLE001 - a label is a nicety; fall back to the generic message
         label = None
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
