@@ -220,9 +220,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def _did_you_mean(word: str, choices: Iterable[str], prefix: str = "") -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean {prefix + close[0]!r}?" if close else ""
 
 
 # -- per-key parsing --------------------------------------------------------------------
@@ -283,7 +283,7 @@ def _parse_key(key: str, value: Any, source: str) -> dict[str, Any]:
 def _parse_rounding(table: Mapping[str, Any], source: str) -> dict[str, Any]:
     for key in table:
         if key not in _ROUNDING_KEYS:
-            raise ConfigError(f"unknown key 'rounding.{key}'{_did_you_mean(key, _ROUNDING_KEYS)}", source=source)
+            raise ConfigError(f"unknown key 'rounding.{key}'{_did_you_mean(key, _ROUNDING_KEYS, 'rounding.')}", source=source)
     changes: dict[str, Any] = {}
     if "policy" in table:
         changes["rounding_policy"] = _choice("rounding.policy", table["policy"], ROUNDING_POLICIES, source)
@@ -309,7 +309,7 @@ def _waiver_list(value: Any, source: str) -> list[Mapping[str, Any]]:
 def _parse_waiver(item: Mapping[str, Any], source: str) -> Waiver:
     for key in item:
         if key not in _WAIVER_KEYS:
-            raise ConfigError(f"unknown key 'waivers.{key}'{_did_you_mean(key, _WAIVER_KEYS)}", source=source)
+            raise ConfigError(f"unknown key 'waivers.{key}'{_did_you_mean(key, _WAIVER_KEYS, 'waivers.')}", source=source)
     for required in ("rule", "reason"):
         if not isinstance(item.get(required), str) or not item[required].strip():
             raise ConfigError(f"every waiver needs a {required!r} (a non-empty string)", source=source)
