@@ -143,6 +143,10 @@ class Row:
     rows that roll up into it.  ``kind`` is ``"body"``, ``"total"`` (总计/合计
     rows that close a table) or ``"group"`` (a heading row that sums others,
     such as a department's own line above its projects).
+
+    ``cells`` holds the cells that print something, each with its column
+    index; a blank cell is absent, so :meth:`cell` returns ``None`` and
+    :meth:`Table.value` reads it as ``None`` (blank, never zero).
     """
 
     index: int
@@ -163,6 +167,10 @@ class Row:
     @property
     def is_total(self) -> bool:
         return self.kind == "total"
+
+    def all_issues(self) -> tuple[ParseIssue, ...]:
+        """The row's own issues and those of its cells."""
+        return self.issues + tuple(issue for cell in self.cells for issue in cell.issues)
 
     def cell(self, column: int) -> Cell | None:
         for cell in self.cells:
@@ -288,6 +296,13 @@ class PerfTable:
     goal: str | None = None
     budget: Mapping[str, Decimal | None] = field(factory=dict, converter=_readonly)
     issues: tuple[ParseIssue, ...] = ()
+    #: Other labelled values of the table (e.g. ``"period"``: the year printed under the title).
+    meta: Mapping[str, str] = field(factory=dict, converter=_readonly)
+
+    @property
+    def total_weight(self) -> Decimal:
+        """The sum of the indicators' weights (blank weights count as nothing)."""
+        return sum((i.weight for i in self.indicators if i.weight is not None), Decimal(0))
 
 
 @frozen
@@ -313,14 +328,19 @@ class Fact:
     direction: str | None = None
     items: tuple["Fact", ...] = ()
     section: str | None = None
+    #: Problems noticed while reading the statement (e.g. 增加 … 下降 in one breath).
+    issues: tuple[ParseIssue, ...] = ()
 
 
 @frozen
 class TocEntry:
+    """One line of the table of contents; ``number``/``style`` as in :class:`Section`."""
+
     number: str
     title: str
     level: int
     span: Span = field(eq=False)
+    style: str = ""
 
 
 @frozen
@@ -356,6 +376,11 @@ class Section:
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    @property
+    def key(self) -> str:
+        """The number as one step of a section path: parenthesised numbers keep ``（）``."""
+        return f"（{self.number}）" if self.style == "paren" else self.number
 
     def walk(self) -> Iterator["Section"]:
         yield self
@@ -397,6 +422,21 @@ class Document:
             if key in (table.number, table.label, table.kind, table.title):
                 return table
         return None
+
+    def parse_issues(self) -> Iterator[ParseIssue]:
+        """Every loading issue in the document: its own, its tables', rows', cells' and indicators'."""
+        yield from self.issues
+        # Sides of a two-sided table share their rows' cells with it: walk the table only.
+        for table in self.tables:
+            yield from table.issues
+            for row in table.rows:
+                yield from row.issues
+                for cell in row.cells:
+                    yield from cell.issues
+        for perf in self.perf_tables:
+            yield from perf.issues
+            for indicator in perf.indicators:
+                yield from indicator.issues
 
     def section(self, key: str) -> Section | None:
         """The first section whose number or title equals ``key``."""

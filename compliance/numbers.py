@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 BLANK_MARKS = frozenset({"", "-", "—", "——", "–", "/", "－", "﹣"})
 
 _AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+#: The common case, checked first: a plain printed amount with ASCII digits.
+_PLAIN = re.compile(r"-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?")
 _NUMERICISH = re.compile(r"^[+\-－]?[\d,，.．]+%?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－", "0123456789,.-")
 
@@ -29,6 +31,8 @@ def parse_amount(text: str) -> Decimal | None:
     Raises :class:`AmountError` for malformed numbers such as ``"1,2,3.4"``
     and :class:`ValueError` for text that is not a number at all.
     """
+    if _PLAIN.fullmatch(text):
+        return Decimal(text.replace(",", "") if "," in text else text)
     cleaned = text.strip().translate(_FULLWIDTH).replace(" ", "")
     if cleaned in BLANK_MARKS:
         return None
@@ -44,6 +48,8 @@ def parse_amount(text: str) -> Decimal | None:
 
 def looks_numeric(text: str) -> bool:
     """True for text made only of digits, separators and a sign (well-formed or not)."""
+    if _PLAIN.fullmatch(text):
+        return True
     cleaned = text.strip().translate(_FULLWIDTH).replace(" ", "")
     return bool(cleaned) and bool(_NUMERICISH.match(cleaned))
 

@@ -1,0 +1,240 @@
+"""Narrative facts: the figures the explanations state, with the subject each speaks of.
+
+Extraction is table-driven: a sentence is cut into clauses, each clause is
+matched against :data:`CLAUSE_PATTERNS`, and the subject text before a figure
+is cleaned by :data:`SUBJECT_RULES`.  A new phrasing is a new row in these
+tables, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterable, Iterator, Sequence
+
+from compliance.model import Fact, Paragraph, ParseIssue, Section, Span
+
+NUM = r"\d[\d,]*(?:\.\d+)?"
+UNIT = r"万元|亿元|元"
+
+#: Sentences end at these marks; clauses at commas (a comma inside "3,037.70" is not one).
+SENTENCE_END = re.compile(r"[。；;！？]")
+CLAUSE_END = re.compile(r"，|,(?!\d)")
+
+#: Clause patterns, tried in order; the first that matches names the clause.
+CLAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("change", re.compile(rf"^(?P<subject>.*?)(?:比上年(?:预算)?)?(?P<direction>增加|减少)\s*(?P<delta>{NUM})\s*(?P<unit>{UNIT})$")),
+    ("percent", re.compile(rf"^(?P<direction>增长|下降)\s*(?P<percent>{NUM})\s*%$")),
+    ("share", re.compile(rf"^占(?:比)?\s*(?P<share>{NUM})\s*%$")),
+    ("amount", re.compile(rf"^(?P<subject>.*?)\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT})$")),
+)
+DIRECTIONS = {"增加": "increase", "减少": "decrease", "增长": "increase", "下降": "decrease"}
+
+#: Subject clean-up, applied in order ("{department}" is the document's department).
+SUBJECT_RULES: tuple[tuple[str, str], ...] = (
+    (r"^\d+[.．、]\s*", ""),                               # list marker "1. "
+    (r"^(?P<s>.+?)[:：]\s*\d{4}\s*年\s*预算数为$", r"\g<s>"),  # "…（项）：2026 年预算数为"
+    (r"^.*?(?:包括|其中)\s*[:：]\s*", ""),                  # "收入预算包括：…", "其中：…"
+    (r"^{department}\s*", ""),
+    (r"^\d{4}\s*年(?:的)?\s*", ""),                        # "2026 年的…"
+    (r"^比上年(?:预算)?$", ""),
+    (r"(?<=经费)(?:财政拨款)?(?:预算)?(?:数为|为)?$", ""),    # "机关运行经费财政拨款预算", "…经费数为"
+    (r"(?:数为)$", ""),
+    (r"[:：]$", ""),
+)
+#: Subjects that only make sense with the clause before them ("房屋 5,128.00 平方米，价值 …").
+GENERIC_SUBJECTS = frozenset({"价值", "涉及预算金额"})
+_LEADING_NOUN = re.compile(r"^(?:\d+[.．、]\s*)?(?:其中[:：])?\s*([^\d\s，,]+)")
+
+#: Labelled paragraphs of a project explanation.
+PROJECT_HEADING = re.compile(r"^项目名称\s*[:：]\s*(.+)$")
+BUDGET_LABEL = re.compile(rf"^预算安排规模\s*[:：]\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT})")
+ALLOCATION_LABEL = re.compile(r"^资金分配情况\s*[:：]\s*")
+
+
+_DIGIT = re.compile(r"\d")
+#: Paragraphs without one of these state no figure worth reading.
+_FIGURE_HINT = re.compile(r"\d\s*(?:万元|亿元|元|%)")
+
+
+class _Clause:
+    __slots__ = ("text", "start", "kind", "match")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.start = text, start
+        self.kind: str | None = None
+        self.match: re.Match[str] | None = None
+        if not _DIGIT.search(text):
+            return
+        for kind, pattern in CLAUSE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                self.kind, self.match = kind, match
+                break
+
+
+def _pieces(text: str, start: int, splitter: re.Pattern[str]) -> Iterator[tuple[str, int]]:
+    position = 0
+    for match in splitter.finditer(text):
+        yield from _stripped(text[position : match.start()], start + position)
+        position = match.end()
+    yield from _stripped(text[position:], start + position)
+
+
+def _stripped(piece: str, start: int) -> Iterator[tuple[str, int]]:
+    stripped = piece.strip()
+    if stripped:
+        yield stripped, start + piece.index(stripped)
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+class FactExtractor:
+    """Extracts facts from one document's paragraphs; knows its department for subject clean-up."""
+
+    def __init__(self, department: str | None) -> None:
+        dept = re.escape(department) if department else r"(?!)"
+        self.rules = tuple((re.compile(p.replace("{department}", dept)), r) for p, r in SUBJECT_RULES)
+
+    def subject(self, text: str) -> str:
+        for pattern, replacement in self.rules:
+            text = pattern.sub(replacement, text, count=1).strip()
+        return text
+
+    # -- walking the document ----------------------------------------------------
+    def document_facts(self, sections: Sequence[Section], preamble: Sequence[object]) -> tuple[Fact, ...]:
+        facts: list[Fact] = []
+        facts.extend(self._blocks(preamble, None, None, facts))
+        for section in sections:
+            self._section(section, (), None, facts)
+        return tuple(facts)
+
+    def _section(self, section: Section, path: tuple[str, ...], project: str | None, facts: list[Fact]) -> None:
+        path = path + (section.key,)
+        match = PROJECT_HEADING.match(section.title)
+        project = match.group(1).strip() if match else project
+        facts.extend(self._blocks(section.blocks, "/".join(path), project, facts))
+        for child in section.children:
+            self._section(child, path, project, facts)
+
+    def _blocks(self, blocks: Iterable[object], section: str | None, project: str | None,
+                earlier: list[Fact]) -> list[Fact]:
+        found: list[Fact] = []
+        budget: Fact | None = None
+        for block in blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            text = block.text
+            if project:
+                match = BUDGET_LABEL.match(text)
+                if match:
+                    budget = Fact("amount", project, text, block.span, amount=_decimal(match.group("amount")),
+                                  unit=match.group("unit"), section=section)
+                    found.append(budget)
+                    continue
+                match = ALLOCATION_LABEL.match(text)
+                if match:
+                    found.append(self._allocation(block, match.end(), project, budget, section))
+                    continue
+            found.extend(self.paragraph_facts(block, section, earlier + found))
+        return found
+
+    # -- one paragraph -------------------------------------------------------------
+    def paragraph_facts(self, paragraph: Paragraph, section: str | None, earlier: Sequence[Fact] = ()) -> list[Fact]:
+        """Amount, share and change facts stated in one paragraph."""
+        facts: list[Fact] = []
+        if not _FIGURE_HINT.search(paragraph.text):
+            return facts
+        for sentence, start in _pieces(paragraph.text, 0, SENTENCE_END):
+            clauses = [_Clause(t, s) for t, s in _pieces(sentence, start, CLAUSE_END)]
+            facts.extend(self._sentence(clauses, paragraph, section, list(earlier) + facts))
+        return facts
+
+    def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None,
+                  earlier: list[Fact]) -> list[Fact]:
+        facts: list[Fact] = []
+        last: Fact | None = None
+        index = 0
+        while index < len(clauses):
+            clause = clauses[index]
+            match = clause.match
+            following = clauses[index + 1] if index + 1 < len(clauses) else None
+            if clause.kind == "change" and match:
+                percent = following.match if following is not None and following.kind == "percent" else None
+                end = following if percent else clause
+                subject = self.subject(match.group("subject"))
+                amount = None
+                if not subject and last is not None:
+                    subject, amount = last.subject, last.amount
+                elif subject:
+                    amount = _amount_of(subject, section, earlier + facts)
+                direction = DIRECTIONS[match.group("direction")]
+                issues: tuple[ParseIssue, ...] = ()
+                span = self._span(paragraph, clause, end)
+                if percent and DIRECTIONS[percent.group("direction")] != direction:
+                    issues = (ParseIssue("direction-mismatch", f"增减方向前后不一致：{clause.text}，{end.text}", span),)
+                facts.append(Fact(
+                    "change", subject, f"{clause.text}，{end.text}" if percent else clause.text, span,
+                    amount=amount, unit=match.group("unit"), delta=_decimal(match.group("delta")),
+                    direction=direction, percent=_decimal(percent.group("percent")) if percent else None,
+                    section=section, issues=issues,
+                ))
+                index += 2 if percent else 1
+                continue
+            if clause.kind == "amount" and match:
+                subject = self.subject(match.group("subject"))
+                if subject in GENERIC_SUBJECTS and index > 0:
+                    noun = _LEADING_NOUN.match(clauses[index - 1].text)
+                    subject = (noun.group(1) if noun else "") + subject
+                share = following.match if following is not None and following.kind == "share" else None
+                end = following if share else clause
+                last = Fact(
+                    "share" if share else "amount", subject,
+                    f"{clause.text}，{end.text}" if share else clause.text, self._span(paragraph, clause, end),
+                    amount=_decimal(match.group("amount")), unit=match.group("unit"),
+                    share=_decimal(share.group("share")) if share else None, section=section,
+                )
+                facts.append(last)
+                index += 2 if share else 1
+                continue
+            index += 1
+        return facts
+
+    def _allocation(self, paragraph: Paragraph, offset: int, project: str, budget: Fact | None,
+                    section: str | None) -> Fact:
+        items: list[Fact] = []
+        body = paragraph.text[offset:]
+        for sentence, start in _pieces(body, offset, SENTENCE_END):
+            for text, position in _pieces(sentence, start, CLAUSE_END):
+                clause = _Clause(text, position)
+                if clause.kind == "amount" and clause.match:
+                    items.append(Fact("amount", self.subject(clause.match.group("subject")), text,
+                                      self._span(paragraph, clause, clause), amount=_decimal(clause.match.group("amount")),
+                                      unit=clause.match.group("unit"), section=section))
+        return Fact("allocation", project, paragraph.text, paragraph.span,
+                    amount=budget.amount if budget else None, unit=budget.unit if budget else None,
+                    items=tuple(items), section=section)
+
+    @staticmethod
+    def _span(paragraph: Paragraph, first: _Clause, last: _Clause) -> Span:
+        span = paragraph.span
+        if span.last_line != span.start_line:
+            return span  # a wrapped paragraph: columns past its first line are not known here
+        start = span.start_column + first.start
+        return Span(span.start_line, start, span.start_line, span.start_column + last.start + len(last.text) - 1,
+                    page=span.page)
+
+
+def _amount_of(subject: str, section: str | None, earlier: Sequence[Fact]) -> Decimal | None:
+    """The amount stated earlier in the same section for this subject (e.g. the 三公 items)."""
+    for fact in reversed(earlier):
+        if fact.section == section and fact.subject == subject and fact.kind in ("amount", "share"):
+            return fact.amount
+    return None
+
+
+def extract_facts(sections: Sequence[Section], preamble: Sequence[object], department: str | None) -> tuple[Fact, ...]:
+    """Every fact stated in the document's paragraphs, in document order."""
+    return FactExtractor(department).document_facts(sections, preamble)
