@@ -30,6 +30,18 @@ class PluginFailure:
     message: str
 
 
+def _registration_order(ep: importlib.metadata.EntryPoint) -> tuple[bool, str]:
+    """Built-ins (our own distribution's entry points) first, then the others, each by name.
+
+    Hooks are called last-registered first, so an installed plugin is asked
+    before the built-ins: a jurisdiction's loader or reporter can take over a
+    file or a format that a built-in would also accept.
+    """
+    dist = getattr(ep, "dist", None)
+    builtin = dist is not None and (dist.metadata["Name"] or "").lower() == PROJECT_NAME
+    return (not builtin, ep.name)
+
+
 def create_manager(
     extra: Iterable[str] = (),
     *,
@@ -69,7 +81,7 @@ def create_manager(
             raise PluginError(str(exc)) from exc
 
     if entry_points:
-        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=_registration_order):
             if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
                 continue
             try:

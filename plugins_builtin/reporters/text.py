@@ -85,16 +85,19 @@ def _quote(document: DocumentResult, finding: Finding, location: Location, paint
 
 
 def _marker(text: str, finding: Finding, location: Location, number: int) -> str:
-    """Carets under the offending figure: a compared value found in the line, else the span's columns."""
-    for candidate in _figures(finding):
-        start = text.find(candidate)
-        if start >= 0:
-            return " " * _width(text[:start]) + "^" * max(1, _width(candidate))
+    """Carets under the offending figure: the span's own columns when it is a part of one line,
+    else a compared value found in the line (a finding on a whole row or paragraph)."""
     span = location.span
     if span is not None and span.start_line == number == span.last_line and span.end_column:
         start = max(span.start_column - 1, 0)
-        end = max(span.end_column, start + 1)
-        return " " * _width(text[:start]) + "^" * max(1, _width(text[start:end]))
+        if start > 0 or span.end_column < len(text.rstrip()):
+            end = max(span.end_column, start + 1)
+            return " " * _width(text[:start]) + "^" * max(1, _width(text[start:end]))
+    if location is finding.location:
+        for candidate in _figures(finding):
+            start = text.find(candidate)
+            if start >= 0:
+                return " " * _width(text[:start]) + "^" * max(1, _width(candidate))
     return ""
 
 
