@@ -1,0 +1,156 @@
+"""Every kind of syntax and name error: message text, line, column and caret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compliance.dsl import check_rule_files, load_rule_set
+from compliance.dsl.parser import parse_text
+from compliance.errors import RuleError
+
+from conftest import PACK_HEADER, write_rules
+
+SYNTAX_CASES = [
+    ("single = in a comparison", 'rule A-1 "t"\n  expect x = 1\n', 2, 12,
+     "syntax error: unexpected '='; use == to compare; a single = only binds a name in let and param",
+     "  expect x = 1\n           ^"),
+    ("for line without colon", 'rule A-1 "t"\n  for table t where t.empty\n    expect true\n', 2, 28,
+     "syntax error: unexpected end of line; a for line ends with a colon, e.g. `for table t where t.empty:`",
+     "  for table t where t.empty\n                           ^"),
+    ("lower-case rule id", 'rule cn-tab-001 "t"\n  expect true\n', 1, 6,
+     "syntax error: unexpected 'cn'; a rule id is upper case words joined by hyphens, such as CN-TAB-001",
+     'rule cn-tab-001 "t"\n     ^'),
+    ("rule without title", 'rule CN-TAB-001 severity error\n  expect true\n', 1, 17,
+     "syntax error: unexpected 'severity'; a rule id is followed by its title in quotes, "
+     'e.g. rule CN-TAB-001 "公开表齐全"',
+     "rule CN-TAB-001 severity error\n                ^"),
+    ("unquoted message", 'rule A-1 "t"\n  expect true\n  message 缺少公开表\n', 3, 11,
+     "syntax error: unexpected '缺少公开表'; a message is a quoted string, e.g. message \"缺少公开表「{name}」\"",
+     "  message 缺少公开表\n          ^"),
+    ("let with ==", 'rule A-1 "t"\n  let total == 1\n', 2, 14,
+     "syntax error: unexpected '='; let binds a name with a single =, e.g. let total = sum(xs)",
+     "  let total == 1\n             ^"),
+    ("body not indented", 'rule A-1 "t"\nexpect true\n', 2, 1,
+     "syntax error: unexpected 'expect'; a rule's body must be indented under its rule line",
+     "expect true\n^"),
+    ("inconsistent dedent", 'rule A-1 "t"\n    expect true\n  expect false\n', 3, 1,
+     "inconsistent indentation: this line lines up with no enclosing block",
+     "  expect false\n^"),
+    ("stray character", 'rule A-1 "t"\n  expect a && b\n', 2, 12,
+     "syntax error: unexpected the character '&'",
+     "  expect a && b\n           ^"),
+    ("generic: expected in words", 'rule A-1 "t"\n  expect (a + )\n', 2, 15,
+     "syntax error: unexpected ')'; expected \"(\", \"-\", \"[\", \"false\", \"true\", a name, …",
+     "  expect (a + )\n              ^"),
+    ("bad placeholder in a message", 'rule A-1 "t"\n  expect true\n  message "差 {a +} 元"\n', 3, 17,
+     "syntax error in the message's {a +}: unexpected input at its column 3",
+     '  message "差 {a +} 元"\n                 ^'),
+]
+
+
+@pytest.mark.parametrize("label, text, line, column, message, detail", SYNTAX_CASES, ids=[c[0] for c in SYNTAX_CASES])
+def test_syntax_errors_say_where_and_what_in_words(label, text, line, column, message, detail) -> None:
+    with pytest.raises(RuleError) as caught:
+        parse_text(text, "demo.rules")
+    error = caught.value
+    assert (error.source, error.line, error.column) == ("demo.rules", line, column)
+    assert error.message.startswith(message)
+    assert error.detail == detail
+    assert "_NL" not in str(error) and "__ANON" not in str(error) and "Token" not in str(error)
+
+
+def test_mistakes_are_labelled_however_deeply_nested() -> None:
+    text = 'rule A-1 "t"\n  for t in tables:\n    for r in t.rows\n      when r.label = "x"\n'
+    with pytest.raises(RuleError, match="a for line ends with a colon"):
+        parse_text(text, "demo.rules")
+    text = 'rule A-1 "t"\n  for t in tables:\n    for r in t.rows:\n      when r.label = "x"\n'
+    with pytest.raises(RuleError, match="use == to compare"):
+        parse_text(text, "demo.rules")
+
+
+NAME_CASES = [
+    ("misspelt field", '  for table t:\n    expect t.titel exists\n', 3, 14,
+     "unknown field 'titel' of a table (did you mean 'title'?)"),
+    ("field through a tuple", '  for perf p:\n    expect sum(p.indicators.wieght) == 100\n', 3, 29,
+     "unknown field 'wieght' of a indicator (did you mean 'weight'?)"),
+    ("misspelt function", '  expect summ(tables.rows) == 1\n', 2, 10,
+     "unknown function 'summ' (did you mean 'sum'?)"),
+    ("misspelt param", '  expect 100 == weight_totl\n', 2, 17,
+     "unknown name 'weight_totl' (did you mean 'weight_total'?)"),
+    ("misspelt kind", '  for tabel t:\n    expect true\n', 2, 7,
+     "unknown kind of element 'tabel' (did you mean 'table'?); known kinds: table, perf, fact, paragraph, "
+     "section, indicator, row, column, cell"),
+    ("misspelt method", '  for table t:\n    expect t.rwo("201") exists\n', 3, 14,
+     "a table has no method 'rwo' (did you mean 'row'?)"),
+    ("field of a number", '  expect weight_total.value == 1\n', 2, 23, "a number has no field 'value'"),
+    ("unknown severity", '  expect true\n    severity eror\n', 2, 3,
+     "unknown severity 'eror'; expected note, warning or error (did you mean 'error'?)"),
+    ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
+     "invalid regular expression: missing ), unterminated subpattern at position 0"),
+]
+
+
+@pytest.mark.parametrize("label, body, line, column, message", NAME_CASES, ids=[c[0] for c in NAME_CASES])
+def test_name_errors_suggest_the_right_name(tmp_path: Path, label, body, line, column, message) -> None:
+    text = PACK_HEADER + "param weight_total = 100\n" + 'rule A-1 "t"\n' + body
+    text = text.replace('rule A-1 "t"\n', 'rule A-1 "t"\n', 1)
+    path = write_rules(tmp_path, text)
+    with pytest.raises(RuleError) as caught:
+        load_rule_set([path])
+    error = caught.value
+    assert error.message == message
+    # ``line`` counts from the rule line (1); the file has two lines above it.
+    assert (error.line, error.column) == (line + 2, column)
+    assert error.detail.splitlines()[0] == text.splitlines()[line + 1]
+
+
+def test_rule_severity_misspelt_on_the_rule_line(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t" severity warnign\n  expect true\n')
+    with pytest.raises(RuleError) as caught:
+        load_rule_set([path])
+    assert caught.value.message == "unknown severity 'warnign'; expected note, warning or error (did you mean 'warning'?)"
+    assert (caught.value.line, caught.value.column) == (2, 23)
+
+
+def test_duplicate_rule_ids_across_packs_name_both_places(tmp_path: Path) -> None:
+    first = write_rules(tmp_path / "a", 'pack a.one "甲"\nrule CN-X-001 "t"\n  expect true\n')
+    second = write_rules(tmp_path / "b", 'pack b.two "乙"\n\nrule CN-X-001 "t"\n  expect false\n')
+    with pytest.raises(RuleError) as caught:
+        load_rule_set([tmp_path / "a", tmp_path / "b"])
+    error = caught.value
+    assert error.message == f"duplicate rule id CN-X-001: also defined at {first}:2"
+    assert (error.source, error.line, error.column) == (str(second), 3, 1)
+
+
+def test_unknown_param_override_suggests_the_declared_one(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PACK_HEADER + "param weight_total = 100\n")
+    with pytest.raises(RuleError, match=r"unknown rule param 'wieght_total' \(did you mean 'weight_total'\?\)"):
+        load_rule_set([path], params={"wieght_total": 90})
+    with pytest.raises(RuleError, match=r"param 'test.pack.weight_total' must be a number \(its default is 100\)"):
+        load_rule_set([path], params={"test.pack.weight_total": "ninety"})
+
+
+def test_unknown_rule_id_in_a_selection_suggests_the_real_one(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, PACK_HEADER + 'rule CN-TAB-001 "t"\n  expect true\n')
+    rule_set = load_rule_set([path])
+    with pytest.raises(RuleError, match=r"unknown rule id 'CN-TAB-01' \(did you mean 'CN-TAB-001'\?\)"):
+        rule_set.evaluate(None, rule_ids=["CN-TAB-01"])  # type: ignore[arg-type]
+
+
+def test_check_reports_every_error_in_every_file(tmp_path: Path) -> None:
+    write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t"\n  expect x = 1\n', "one.rules")
+    write_rules(tmp_path, 'rule B-1 "t"\n  expect tabels exists\nrule B-2 "t"\n  expect sum(1) == nope\n', "two.rules")
+    errors = check_rule_files([tmp_path])
+    assert [(e.source.rsplit("/", 1)[-1], e.line, e.message) for e in errors] == [
+        ("one.rules", 3, "syntax error: unexpected '='; use == to compare; a single = only binds a name in let and param"),
+        ("two.rules", 2, "unknown name 'tabels' (did you mean 'tables'?)"),
+        ("two.rules", 4, "unknown name 'nope' (did you mean 'none'?)"),
+    ]
+    assert check_rule_files([Path(__file__).parents[2] / "rules" / "national"]) == []
+
+
+def test_a_missing_rule_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="no such rule file or folder"):
+        load_rule_set([tmp_path / "absent.rules"])
