@@ -229,3 +229,18 @@ def test_debug_shows_the_traceback(workdir) -> None:
 
     with pytest.raises(ConfigError):
         main(["--debug", "check", "bazhou.txt", "--select", "NOPE", "-p", "no:national", "-p", "demo_checks"])
+
+
+def test_plugins_listed_in_the_config_file_are_loaded(workdir, capsys) -> None:
+    add_config(workdir, 'plugins = ["demo_checks"]\n')
+    code = main(["check", "bazhou.txt", "-p", "no:national", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [f["rule"] for f in data["documents"][0]["findings"]] == [
+        "DEMO-NOTE-001", "DEMO-WARN-001", "DEMO-WARN-001", "DEMO-ERR-001"]
+    assert code == 1
+
+
+def test_p_no_blocks_a_builtin_reporter(cli) -> None:
+    run = cli("bazhou.txt", "--format", "markdown", "-p", "no:report_markdown")
+    assert run.code == 2
+    assert "unknown report format 'markdown'" in run.err
