@@ -23,7 +23,7 @@ from compliance.dsl import ast
 from compliance.dsl.compiler import Compiler, RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
 from compliance.dsl.functions import BUILTINS
-from compliance.dsl.parser import content_hash, grammar_hash, parse_text
+from compliance.dsl.parser import content_hash, grammar_hash, parse_each_declaration, parse_text
 from compliance.dsl.runtime import Pack, Rule, RuleSet, RunState, effective_params
 from compliance.errors import RuleError
 from compliance.findings import Severity
@@ -159,6 +159,12 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
             parsed.append((path, text, parse_file(path, text)))
         except RuleError as exc:
             fail(exc)
+            # Checking: report the other declarations' errors too.
+            partial, more = parse_each_declaration(text if text.endswith("\n") else text + "\n", str(path))
+            for error in more:
+                if (error.line, error.column, error.message) != (exc.line, exc.column, exc.message):
+                    fail(error)
+            parsed.append((path, text, partial))
 
     packs = _group_packs(parsed, fail)
     _evaluate_params(packs, all_functions, fail)

@@ -87,11 +87,18 @@ _MISTAKES: dict[str, list[str]] = {
         "rule A-1 \"t\"\n  expect x = 1\n",
         "rule A-1 \"t\"\n  for t in tables where t.number = \"1\":\n    expect true\n",
         "rule A-1 \"t\"\n  when x = 1\n",
+        "rule A-1 \"t\"\n  expect t.x = 1\n",
+        "rule A-1 \"t\"\n  when t.x = 1\n",
+        "rule A-1 \"t\"\n  expect f(x) = 1\n",
+        "rule A-1 \"t\"\n  expect \"a\" = 1\n",
+        "rule A-1 \"t\"\n  expect 1 = 1\n",
     ],
     "a for line ends with a colon, e.g. `for table t where t.empty:`": [
         "rule A-1 \"t\"\n  for t in tables\n    expect true\n",
         "rule A-1 \"t\"\n  for table t\n    expect true\n",
         "rule A-1 \"t\"\n  for table t where t.empty\n    expect true\n",
+        "rule A-1 \"t\"\n  for t in x.rows\n    expect true\n",
+        "rule A-1 \"t\"\n  for row r in t\n    expect true\n",
     ],
     "a rule id is upper case words joined by hyphens, such as CN-TAB-001": [
         "rule cn-tab-001 \"t\"\n  expect true\n",
@@ -115,6 +122,39 @@ _MISTAKES: dict[str, list[str]] = {
         "rule A-1 \"t\"\nexpect true\n",
     ],
 }
+
+
+def _with_context(examples: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each example also after another declaration and inside a loop: LALR states differ there."""
+    out: dict[str, list[str]] = {}
+    for label, texts in examples.items():
+        variants = list(texts)
+        for text in texts:
+            variants.append("param z = 1\n" + text)
+            head, _, body = text.partition("\n")
+            if body.startswith("  ") and not body.startswith("  for"):
+                nested = "\n".join("  " + line if line else line for line in body.split("\n"))
+                variants.append(f"{head}\n  for z in zs:\n{nested}")
+                variants.append(f"param z = 1\n{head}\n  for z in zs:\n{nested}")
+        out[label] = variants
+    return out
+
+
+_MISTAKE_EXAMPLES = _with_context(_MISTAKES)
+
+
+def _label_by_line(text: str, line: int, found: str) -> str | None:
+    """Labels for mistakes whose parser state depends on the context (nesting) they occur in."""
+    lines = text.splitlines()
+    words = lines[line - 1].split() if 1 <= line <= len(lines) else []
+    first = words[0] if words else ""
+    if found == "'='":
+        key = "let binds" if first in ("let", "param") else "use =="
+    elif found == "end of line" and first == "for":
+        key = "a for line"
+    else:
+        return None
+    return next(label for label in _MISTAKES if label.startswith(key))
 
 
 def _expected_words(lark: Lark, expected: set[str] | frozenset[str]) -> str:
@@ -149,7 +189,7 @@ def _syntax_error(exc: UnexpectedInput, text: str, source: str) -> RuleError:
     lark = _lark()
     label = None
     try:
-        label = exc.match_examples(functools.partial(lark.parse, start="start"), _MISTAKES, use_accepts=True)
+        label = exc.match_examples(functools.partial(lark.parse, start="start"), _MISTAKE_EXAMPLES, use_accepts=True)
     except Exception:  # noqa: BLE001 - a label is a nicety; fall back to the generic message
         label = None
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
@@ -170,6 +210,8 @@ def _syntax_error(exc: UnexpectedInput, text: str, source: str) -> RuleError:
         char = text.splitlines()[line - 1][column - 1 : column] if line <= len(text.splitlines()) else ""
         found = f"the character {char!r}"
         expected = exc.allowed or set()
+    if not label:
+        label = _label_by_line(text, line, found)
     message = f"syntax error: unexpected {found}"
     if label:
         message += f"; {label}"
@@ -538,6 +580,39 @@ def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
     import attrs
 
     return attrs.evolve(rule_file, content_hash=content_hash(text))
+
+
+def parse_each_declaration(text: str, source: str) -> tuple[ast.RuleFile, list[RuleError]]:
+    """Parse each top-level declaration on its own, to report every syntax error of a file.
+
+    Used by ``rules check`` after a file fails to parse: the declarations that
+    parse are returned (to be checked for name errors too), with one error per
+    declaration that does not.
+    """
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line[:1].strip() and not line.startswith("#")] + [len(lines)]
+    pack, params, rules, errors = None, [], [], []
+    for begin, end in zip(starts, starts[1:]):
+        # Blank lines in front keep every line number as it is in the file.
+        chunk = "\n" * begin + "\n".join(lines[begin:end]) + "\n"
+        try:
+            part = _ToAst(text, source).transform(_lark().parse(chunk, start="start"))
+        except UnexpectedInput as exc:
+            errors.append(_syntax_error(exc, chunk, source))
+            continue
+        except DedentError:
+            errors.append(rule_error("inconsistent indentation: this line lines up with no enclosing block",
+                                     source=source, text=text, line=_dedent_line(chunk, ""), column=1))
+            continue
+        except VisitError as exc:
+            if isinstance(exc.orig_exc, RuleError):
+                errors.append(exc.orig_exc)
+                continue
+            raise  # pragma: no cover
+        pack = pack or part.pack
+        params += part.params
+        rules += part.rules
+    return ast.RuleFile(source, pack, tuple(params), tuple(rules), line=1, column=1), errors
 
 
 def _dedent_line(text: str, message: str) -> int:

@@ -1,0 +1,77 @@
+"""Compiled once per process; parsed ASTs persisted by content hash; a bad cache is harmless."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from compliance.dsl import cache_dir, load_rule_set
+from compliance.dsl import loader
+from compliance.dsl.parser import parse_text
+
+from conftest import PACK_HEADER, write_rules
+
+TEXT = PACK_HEADER + 'rule R-1 "缓存"\n  expect true\n'
+
+
+def _ast_files() -> list[Path]:
+    return sorted((cache_dir() / "ast").glob("*.pickle"))
+
+
+def test_same_files_compile_once_per_process(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, TEXT)
+    assert load_rule_set([path]) is load_rule_set([path])
+
+
+def test_a_changed_file_is_recompiled(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, TEXT)
+    first = load_rule_set([path])
+    path.write_text(TEXT.replace("缓存", "改过"), encoding="utf-8")
+    assert load_rule_set([path]).rules[0].title == "改过"
+    assert first.rules[0].title == "缓存"
+
+
+def test_parsed_ast_is_stored_and_reused_from_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_rules(tmp_path, TEXT)
+    loader._PARSED.clear()
+    loader.parse_file(path, TEXT)
+    (stored,) = _ast_files()
+    assert pickle.loads(stored.read_bytes()) == parse_text(TEXT, str(path))
+    loader._PARSED.clear()
+
+    def no_parsing(*_args, **_kwargs):
+        raise AssertionError("parsed again despite the disk cache")
+
+    monkeypatch.setattr(loader, "parse_text", no_parsing)
+    assert loader.parse_file(path, TEXT).rules[0].id == "R-1"
+
+
+def test_a_corrupt_cache_entry_is_rebuilt(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, TEXT)
+    loader._PARSED.clear()
+    loader.parse_file(path, TEXT)
+    (stored,) = _ast_files()
+    stored.write_bytes(b"not a pickle")
+    loader._PARSED.clear()
+    assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
+    assert pickle.loads(stored.read_bytes()).rules[0].title == "缓存"
+
+
+def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(blocker))
+    path = write_rules(tmp_path / "rules", TEXT)
+    loader._PARSED.clear()
+    assert loader.parse_file(path, TEXT).rules[0].id == "R-1"
+
+
+def test_cache_dir_defaults_to_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("COMPLIANCE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "compliance"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "compliance"
