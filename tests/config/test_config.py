@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from compliance.cli import main
 from compliance.config import Config, find_config_file, load_config
 from compliance.errors import ConfigError
 from compliance.findings import Severity
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(path, text: str):
@@ -147,3 +150,11 @@ def test_config_show_reports_a_typo_in_one_line(tmp_path, monkeypatch, capsys) -
     monkeypatch.chdir(tmp_path)
     assert main(["config", "show"]) == 2
     assert capsys.readouterr().err == f"compliance: error: {path}: unknown key 'fail_on'; did you mean 'fail-on'?\n"
+
+
+def test_the_documented_example_configuration_is_valid(tmp_path) -> None:
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(path=write(tmp_path / "compliance.toml", block))
+    assert config.fail_on == "error" and config.rounding_policy == "rounding"
+    assert [w.rule for w in config.waivers] == ["CN-TAB-002"]
