@@ -30,21 +30,19 @@ from typing import Any, Iterable, Sequence
 from attrs import define, evolve
 
 from compliance.errors import LoadError
-from plugins_builtin.formats.pieces import BBox, Grid, GridCell, Piece, TextPiece, clean_cell_text, join_wrapped
+from plugins_builtin.formats.limits import MAX_PAGES
+from plugins_builtin.formats.pieces import CAPTION_LINE, BBox, Grid, GridCell, Piece, TextPiece, clean_cell_text, join_wrapped
 
-#: Default limits; callers (and, later, the configuration) pass their own.
-MAX_PAGES = 300
 
 #: Lines in these top/bottom fractions of the page may be running headers or footers.
 _MARGIN_BAND = 0.08
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–\s]*$"
 )
-#: Caption lines that some producers draw inside the table's ruling (title, 编制单位, 单位).
-_CAPTION_IN_GRID = re.compile(r"(表$|^编制(部门|单位)|^单位[:：])")
 _NUMBERED = re.compile(
     r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.．、]|第[一二三四五六七八九十]+部分)"
 )
+_PARAGRAPH_END = re.compile(r"[。！？!?]$")
 _SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 _LEADER = re.compile(r"(…|\.{3,}|·{3,})\s*\d*$")
 _LEADER_ONLY = re.compile(r"^[…\.·\s]+$")
@@ -337,7 +335,7 @@ def _hoist_caption_rows(grid: Grid) -> tuple[list[TextPiece], Grid | None]:
     first_body = 0
     for r in range(grid.n_rows):
         inked = [c for c in grid.row_cells(r) if c.text]
-        if inked and len(inked) <= 2 and any(_CAPTION_IN_GRID.search(c.text) for c in inked):
+        if inked and len(inked) <= 2 and any(CAPTION_LINE.search(c.text) for c in inked):
             hoisted.extend(TextPiece(c.text, page=c.page, bbox=c.bbox) for c in inked)
             first_body = r + 1
         else:
@@ -514,7 +512,9 @@ def _continues_paragraph(prev: _Line, cur: _Line, right: float | None, seen_on_p
         # Across a page break: only the first line of the new page can continue.
         if seen_on_page or cur.page != prev.page + 1:
             return False
-        full = prev.x1 >= cur.x1 - 2 * prev.size or len(prev.text) >= 30
+        if _PARAGRAPH_END.search(prev.text):
+            return False
+        full = right is not None and prev.x1 + _first_word_width(cur) >= right - prev.size
     if not full:
         return False
     return not (_SENTENCE_END.search(prev.text) and _NUMBERED.match(cur.text))

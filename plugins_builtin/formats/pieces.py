@@ -24,6 +24,8 @@ BBox = tuple[float, float, float, float]
 #: punctuation join without one.
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
+#: Caption lines (a table title, 编制部门/单位 lines) that some producers put inside a table's frame.
+CAPTION_LINE = re.compile(r"(表$|^编制(部门|单位)\s*[:：]|^(金额)?单位\s*[:：])")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
