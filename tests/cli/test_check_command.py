@@ -244,3 +244,12 @@ def test_p_no_blocks_a_builtin_reporter(cli) -> None:
     run = cli("bazhou.txt", "--format", "markdown", "-p", "no:report_markdown")
     assert run.code == 2
     assert "unknown report format 'markdown'" in run.err
+
+
+def test_plugin_warnings_from_parallel_workers_reach_the_user(cli, workdir) -> None:
+    (workdir / "copy.txt").write_bytes((workdir / "bazhou.txt").read_bytes())
+    serial = cli("bazhou.txt", "copy.txt", "-p", "demo_broken", "--format", "json")
+    parallel = cli("bazhou.txt", "copy.txt", "-p", "demo_broken", "--format", "json", "--jobs", "2")
+    assert parallel.err == serial.err
+    assert "compliance: warning: copy.txt: plugin 'demo_broken' raised in compliance_enrich_document" in parallel.err
+    assert parallel.out == serial.out
