@@ -56,8 +56,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         assert first_error is not None
         bad = data[first_error.start]
         raise LoadError(
-            f"cannot decode the file: byte 0x{bad:02x} is not valid {first_error.encoding.upper()}"
-            " (expected UTF-8 or GB18030 text)",
+            f"cannot decode the file as {' or '.join(c.upper() for c in candidates)} text: "
+            f"byte 0x{bad:02x} is not valid {first_error.encoding.upper()}",
             source=source,
             line=_line_of(data, first_error.start),
         )
@@ -79,6 +79,7 @@ def to_blocks(lines: list[str]) -> list[Block]:
         if not stripped:
             append(Block(BLANK, number, 1, ""))
             continue
+        column = 1 if stripped is line or not line[0].isspace() else len(line) - len(line.lstrip()) + 1
         if "\t" in line:
             cells = []
             start = 1
@@ -89,9 +90,9 @@ def to_blocks(lines: list[str]) -> list[Block]:
                 else:
                     cells.append((text, start + part.index(text)))
                 start += len(part) + 1
-            append(Block(ROW, number, len(line) - len(line.lstrip()) + 1, stripped, tuple(cells)))
+            append(Block(ROW, number, column, stripped, tuple(cells)))
         else:
-            append(Block(PROSE, number, len(line) - len(line.lstrip()) + 1, stripped))
+            append(Block(PROSE, number, column, stripped))
     return blocks
 
 

@@ -56,6 +56,8 @@ class Heading:
 
 def match_heading(text: str, *, strict: bool = True) -> Heading | None:
     """The heading a line is, if any.  ``strict`` rejects list items that read as sentences."""
+    if text[:1] not in vocab.HEADING_FIRST_CHARS:
+        return None
     for style, rank, pattern in vocab.HEADING_STYLES:
         match = pattern.match(text)
         if not match:
@@ -353,7 +355,8 @@ class Assembler:
         if not self.blank_before:
             return True
         # Across a blank line only a wrapped sentence continues: a long line cut in mid-word.
-        return (len(previous.text) >= 30 and bool(_WRAPPED_END.search(previous.text))
+        # Only the text form wraps this way; other loaders re-join their lines themselves.
+        return (self.format == "text" and len(previous.text) >= 30 and bool(_WRAPPED_END.search(previous.text))
                 and not _LABEL_START.match(text))
 
     def run(self) -> Document:

@@ -32,8 +32,8 @@ class Block(NamedTuple):
 
     @property
     def end_column(self) -> int:
-        """The column of the block's last character (inclusive)."""
-        if self.cells:
-            text, column = self.cells[-1]
-            return column + max(len(text), 1) - 1
+        """The column of the block's last printed character (inclusive; trailing blank cells do not count)."""
+        for text, column in reversed(self.cells):
+            if text:
+                return column + len(text) - 1
         return self.column + max(len(self.text), 1) - 1

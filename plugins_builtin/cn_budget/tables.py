@@ -7,6 +7,7 @@ also used to split a two-sided table into its sides.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Sequence
 
@@ -21,6 +22,7 @@ AMOUNT = "amount"
 TEXT = "text"
 #: Label columns named like this win over other label columns (a project row's name).
 PREFERRED_LABELS = ("项目名称",)
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d+|-?\d+\.\d+")
 
 
 def cell_texts(block: Block) -> list[str]:
@@ -50,7 +52,8 @@ def is_header_row(texts: Sequence[str], first: bool) -> bool:
         return False
     if vocab.CODE_CELL.match(texts[0] or ""):
         return False
-    if any(looks_numeric(t) for t in filled):
+    # A figure or a dash placeholder ("—" for no figure) marks a body row.
+    if any(t in BLANK_MARKS or looks_numeric(t) for t in filled):
         return False
     return first or len(filled) > 1
 
@@ -203,7 +206,13 @@ def parse_cells(block: Block, columns: Sequence[Column], width: int) -> tuple[li
             cells.append(Cell(position, raw, None, span))
             continue
         role = columns[position].role
-        cells.append(parse_cell(raw if role == AMOUNT or " " not in raw else vocab.tidy(raw), position, span, role))
+        if role == AMOUNT:
+            if _PLAIN_AMOUNT.fullmatch(raw):  # the common case, without the general parser's detours
+                cells.append(Cell(position, raw, Decimal(raw.replace(",", "")), span))
+            else:
+                cells.append(parse_cell(raw, position, span, role))
+        else:
+            cells.append(Cell(position, vocab.tidy(raw) if " " in raw else raw, None, span))
     return cells, issues
 
 

@@ -26,6 +26,8 @@ HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("arabic", 4, re.compile(r"^(\d{1,2})[.．、]\s*(\S.*)$")),
 )
 
+#: Every heading style starts with one of these (a quick test before the patterns).
+HEADING_FIRST_CHARS = frozenset("第（(0123456789" + _CN)
 #: A heading's title never ends a sentence; list items that do are paragraphs.
 HEADING_REJECT_END = re.compile(r"[。；;！？!?]$")
 #: Arabic-numbered lines are list items unless short and free of figures and punctuation.
