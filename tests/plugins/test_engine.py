@@ -213,3 +213,10 @@ def test_fingerprints_ignore_lines_but_not_meaning() -> None:
     assert fingerprint(base) != fingerprint(evolve(base, location=evolve(base.location, row="小计")))
     assert fingerprint(base) == fingerprint(evolve(base, values={"stated": "1", "computed": "2"}))
     assert fingerprint(base) != fingerprint(evolve(base, values={"stated": "1"}))
+
+
+def test_packs_restrict_the_run_to_the_listed_packs() -> None:
+    rule_set = FakeRuleSet()
+    result = engine(Config.from_mapping({"packs": ["demo.somewhere"]}), rule_set=rule_set).check_document(DOCUMENT)
+    assert rule_set.calls == [("R-SW-001",)]
+    assert result.packs == ("demo.somewhere",)
