@@ -156,18 +156,26 @@ def call_method(obj: Any, name: str, args: tuple[Any, ...]) -> Any:
     return entry[0](obj, *args)
 
 
+def row_value(row: Row, column: Column) -> Decimal | None:
+    """The amount of ``row`` in ``column`` (cells usually stand at their column's position)."""
+    cells, position = row.cells, column.index
+    cell = cells[position] if position < len(cells) and cells[position].column == position else row.cell(position)
+    return cell.value if cell is not None else None
+
+
 def get_index(obj: Any, key: Any) -> Any:
     if obj is None:
         return None
     if isinstance(obj, Row):
         if isinstance(key, Column):
-            cell = obj.cell(key.index)
-            return cell.value if cell is not None else None
+            return row_value(obj, key)
         raise RuleRuntimeError("行只能按列取值，例如 r[c]（c 来自 t.amount_columns 或 t.column(\"…\")）；按列名取值请用 t.value(r, \"列名\")")
     if isinstance(obj, tuple):
         if isinstance(key, Decimal):
             position = int(key)
             return obj[position] if -len(obj) <= position < len(obj) else None
+        if isinstance(key, Column) and all(type(item) is Row for item in obj):
+            return tuple(row_value(item, key) for item in obj)
         return tuple(get_index(item, key) for item in obj)
     if isinstance(obj, Mapping):
         return obj.get(str(key))
@@ -350,10 +358,11 @@ class Compiler:
         fn, type_ = self.typed(node.expr, scope)
         symbol = Symbol("let", type_, node.expr, scope)
         scope.symbols[node.name] = symbol
-        name = node.name
+        name, error_key = node.name, "$e:" + node.name
 
         def run(env: Env) -> None:
             env[name] = fn(env)
+            env.pop(error_key, None)  # a rounding bound computed for the previous value is stale
 
         return run
 
@@ -739,9 +748,21 @@ class Compiler:
             if symbol is not None and symbol.kind == "param":
                 return lambda env: _ZERO
             if symbol is not None and symbol.kind == "let" and symbol.node is not None:
+                if not _structural(symbol.node):
+                    # A figure read from the document: its bound follows from the value already bound.
+                    name = node.name
+                    return lambda env: _value_error(env[name])
                 if symbol.error is None:
                     symbol.error = self.error_bound(symbol.node, symbol.scope)
-                return symbol.error
+                compute, key = symbol.error, "$e:" + node.name
+
+                def memo(env: Env) -> Any:
+                    # Computed once per binding of the name, however many comparisons read it.
+                    if key not in env:
+                        env[key] = compute(env)
+                    return env[key]
+
+                return memo
         if isinstance(node, ast.Neg):
             return self.error_bound(node.operand, scope)
         if isinstance(node, ast.Arith):
@@ -810,6 +831,14 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
+
+
+def _structural(node: ast.Node) -> bool:
+    """Whether ``error_bound`` derives ``node``'s bound from its parts rather than from its value."""
+    if isinstance(node, (ast.Number, ast.String, ast.Bool, ast.Name, ast.Neg, ast.Arith, ast.Coalesce,
+                         ast.Conditional, ast.ListLit)):
+        return True
+    return isinstance(node, ast.Call) and node.name in ("sum", "abs", "round")
 
 
 def _each(env: Env, items: Fn, var: str, where: Fn | None):

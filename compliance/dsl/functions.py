@@ -8,6 +8,7 @@ receives it first.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -204,6 +205,7 @@ def plain_value(value: Any) -> str:
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_text(text: str) -> str:
     """Fold full/half width, drop spaces and punctuation, lower-case."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text)).lower()
@@ -214,12 +216,17 @@ def fuzzy_match(text: Any, wanted: Any) -> bool:
 
     A near miss inserts or drops at most one character per ten of the shorter
     title (a dropped 的, a stray 表).  A changed character is never a near miss:
-    收/支 or 入/出 make a different table, so "部门收入总体情况表" does not match
-    "部门收支总体情况表", nor "一般公共预算支出情况表" "一般公共预算基本支出情况表".
+    收/支 or 入/出 make a different table, so "…收入…表" does not match "…收支…表";
+    and two inserted characters in an eleven-character title (…预算基本支出…) are too many.
     """
     if text is None or wanted is None:
         return False
-    a, b = normalize_text(str(text)), normalize_text(str(wanted))
+    return _fuzzy(str(text), str(wanted))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy(text: str, wanted: str) -> bool:
+    a, b = normalize_text(text), normalize_text(wanted)
     if not b:
         return False
     if b in a:

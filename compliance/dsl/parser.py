@@ -37,8 +37,7 @@ class _RuleIndenter(Indenter):
 
 @functools.lru_cache(maxsize=None)
 def _lark() -> Lark:
-    return Lark.open(
-        GRAMMAR_FILE,
+    options = dict(
         rel_to=__file__,
         parser="lalr",
         postlex=_RuleIndenter(),
@@ -46,6 +45,26 @@ def _lark() -> Lark:
         maybe_placeholders=False,
         start=["start", "expr"],
     )
+    # Lark stores its grammar analysis beside our AST cache (it checks the grammar's hash
+    # itself, and rebuilds on a corrupt or unwritable file).
+    cache = _grammar_cache_file()
+    if cache is not None:
+        try:
+            return Lark.open(GRAMMAR_FILE, cache=cache, **options)
+        except Exception:  # noqa: BLE001 - a cache problem must never stop parsing
+            pass
+    return Lark.open(GRAMMAR_FILE, **options)
+
+
+def _grammar_cache_file() -> str | None:
+    from compliance.dsl.loader import cache_dir
+
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder / f"grammar-{grammar_hash()}.lark-cache")
 
 
 @functools.lru_cache(maxsize=None)
