@@ -13,6 +13,8 @@ import codecs
 import re
 from pathlib import Path
 
+from attrs import evolve
+
 from compliance import hookimpl
 from compliance.errors import LoadError
 from compliance.model import Document
@@ -105,8 +107,6 @@ def load_text(path: Path, data: bytes) -> Document:
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     document = assemble(str(path), to_blocks(lines), lines, "text")
     if encoding != "utf-8":
-        from attrs import evolve
-
         document = evolve(document, meta={**document.meta, "encoding": encoding})
     return document
 

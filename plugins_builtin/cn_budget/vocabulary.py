@@ -129,7 +129,7 @@ TARGET = re.compile(r"^(>=|<=|=|>|<)?\s*([+-]?\d[\d,]*(?:\.\d+)?)\s*(.*)$")
 
 #: Jurisdiction markers, searched in the title and the department name.
 JURISDICTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("xinjiang", ("新疆", "巴州", "巴音郭楞", "自治区")),
+    ("xinjiang", ("新疆", "巴州", "巴音郭楞")),
     ("shanghai", ("上海",)),
 )
 YEAR = re.compile(r"(20\d\d)\s*年")
