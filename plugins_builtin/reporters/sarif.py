@@ -78,6 +78,17 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "properties": {
                     "configHash": report.config_hash,
                     "packs": [p.to_dict() for p in report.packs],
+                    # The compliance matrix: every rule's outcome on every document.
+                    "matrix": [
+                        {
+                            "document": document.path,
+                            "rules": [
+                                {"rule": r.rule, "outcome": r.outcome.value, "reason": r.reason}
+                                for r in document.results
+                            ],
+                        }
+                        for document in report.documents
+                    ],
                 },
             }
         ],

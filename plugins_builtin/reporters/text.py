@@ -2,7 +2,9 @@
 
 Findings are grouped by document, one line each
 (``path:line:col: severity RULE-ID message``), followed by the source line(s)
-they cite with the offending figure marked by carets, then a summary.  Colour
+they cite with the offending figure marked by carets; then the document's
+compliance matrix in brief (outcomes counted, and each rule that could not be
+evaluated or failed to run, with why); then a summary.  Colour
 only when the caller asks for it (a terminal without ``NO_COLOR``).
 Markers are aligned by display width, so they sit under Chinese text too.
 """
@@ -10,9 +12,10 @@ Markers are aligned by display width, so they sit under Chinese text too.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from compliance import DocumentResult, Finding, Location, Report, hookimpl
+from compliance import DocumentResult, Finding, Location, Outcome, Report, hookimpl
 from compliance.report import RenderOptions
 
 from plugins_builtin.reporters._shared import position, values_text
@@ -63,6 +66,21 @@ def _document(document: DocumentResult, paint) -> list[str]:
             lines.extend(_quote(document, finding, related, paint, label="related"))
         if finding.values:
             lines.append(f"    {paint('dim', values_text(finding))}")
+    lines.extend(_matrix(document))
+    return lines
+
+
+def _matrix(document: DocumentResult) -> list[str]:
+    """The compliance matrix in brief: outcomes counted, and every rule that could not judge, with why."""
+    if not document.results:
+        return []
+    counts = Counter(result.outcome for result in document.results)
+    tally = ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome if counts[o])
+    lines = [f"{document.path}: {len(document.results)} rule(s): {tally}"]
+    for result in document.results:
+        if result.outcome in (Outcome.NOT_EVALUATED, Outcome.ERROR):
+            label = result.outcome.value.replace("_", " ")
+            lines.append(f"  {label}: {result.rule} {result.title}: {result.reason or ''}".rstrip(": "))
     return lines
 
 

@@ -30,8 +30,19 @@ def test_text_report_lines_quotes_and_markers(cli) -> None:
     assert lines[at + 3] == "    stated=384.69, computed=0.00"
     assert "bazhou.txt:147:1: warning DEMO-WARN-001 演示：表2标题提示" in lines
     assert "bazhou.txt:105:1: note DEMO-NOTE-001 演示：说明" in lines
-    assert lines[-1] == "1 document(s) checked: 1 error(s), 2 warning(s), 1 note(s)"
+    assert lines[-2:] == [
+        "bazhou.txt: 4 rule(s): 3 fail, 1 not applicable",
+        "1 document(s) checked: 1 error(s), 2 warning(s), 1 note(s)",
+    ]
     assert "\x1b[" not in run.out
+
+
+def test_text_report_names_rules_that_could_not_judge(cli) -> None:
+    run = cli("bazhou.txt", "-p", "demo_crashing_check", "--select", "CRASH")
+    assert run.out.splitlines()[-3:-1] == [
+        "bazhou.txt: 1 rule(s): 1 error",
+        "  error: CRASH-001 会崩溃的检查: ZeroDivisionError: division by zero",
+    ]
 
 
 def test_colour_only_when_asked_or_on_a_terminal(cli, monkeypatch) -> None:

@@ -43,6 +43,12 @@ def test_sarif_carries_rule_metadata_results_and_suppressions(render) -> None:
     assert len(error["partialFingerprints"]["complianceFingerprint/v1"]) == 20
     note = next(r for r in run["results"] if r["ruleId"] == "DEMO-NOTE-001")
     assert note["suppressions"] == [{"kind": "external", "justification": "已知"}]
+    assert run["properties"]["matrix"][1] == {"document": "bazhou.txt", "rules": [
+        {"rule": "DEMO-ERR-001", "outcome": "fail", "reason": None},
+        {"rule": "DEMO-WARN-001", "outcome": "fail", "reason": None},
+        {"rule": "DEMO-NOTE-001", "outcome": "fail", "reason": None},
+        {"rule": "DEMO-NA-001", "outcome": "not_applicable", "reason": "本文档无该表"},
+    ]}
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert invocation["toolExecutionNotifications"][0]["message"]["text"] == "no such file"
