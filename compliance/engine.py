@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from attrs import evolve
 
+from compliance.api import read_bytes
 from compliance.config import Config, Waiver
 from compliance.errors import ComplianceError, ConfigError, PluginError, UnsupportedFormatError
 from compliance.findings import Finding, Location, Outcome, RuleResult, Severity
@@ -143,6 +144,9 @@ class Engine:
         self.rule_set = rule_set if rule_set is not None else self._compile_rules()
         self.checks = hooks.python_checks(self.pm, self._sink)
         self.rules = tuple(_rule_info(r) for r in self.rule_set.rules) + tuple(_check_info(c) for c in self.checks)
+        clashes = sorted({r.id for r in self.rule_set.rules} & {c.id for c in self.checks})
+        if clashes:
+            raise PluginError(f"rule id(s) defined both in a rule pack and as a Python check: {', '.join(clashes)}")
         self._validate_rule_references()
         self.selected = frozenset(info.id for info in self.rules if self._selected(info))
         self._suffixes: frozenset[str] | None = None
@@ -200,8 +204,6 @@ class Engine:
 
     def load(self, path: Path) -> Document:
         """Read, load and enrich one file (plugin failures in enrichment are recorded, not raised)."""
-        from compliance.api import read_bytes
-
         document = hooks.load_document(self.pm, path, read_bytes(path))
         return hooks.enrich_document(self.pm, document, self._sink)
 
@@ -209,12 +211,13 @@ class Engine:
         """Run every selected rule and check that applies to ``document``."""
         jurisdiction = self.config.jurisdiction or document.meta.get("jurisdiction") or None
         applicable = [i for i in self.rules if i.id in self.selected and pack_applies(i.pack, jurisdiction)]
-        rule_ids = {i.id for i in applicable if i.kind == "rule"}
+        applicable_ids = {i.id for i in applicable}
+        rule_ids = sorted(i.id for i in applicable if i.kind == "rule")
         results: list[RuleResult] = []
         if rule_ids:
-            results.extend(self.rule_set.evaluate(document, rule_ids=sorted(rule_ids)))
+            results.extend(self.rule_set.evaluate(document, rule_ids=rule_ids))
         locate = _locator(document)
-        results.extend(self._run_check(c, document, locate) for c in self.checks if c.id in {i.id for i in applicable})
+        results.extend(self._run_check(c, document, locate) for c in self.checks if c.id in applicable_ids)
         results = self._post_process(document, results)
         results = self._apply_policy(document.path if path is None else path, results)
         packs = sorted({i.pack for i in applicable if i.pack})
@@ -289,8 +292,6 @@ class Engine:
             return path.suffix.lower() in self._suffixes
         # No loader declared its suffixes: offer the file and keep it if some loader reads it.
         try:
-            from compliance.api import read_bytes
-
             hooks.load_document(self.pm, path, read_bytes(path))
         except UnsupportedFormatError:
             return False

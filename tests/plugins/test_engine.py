@@ -220,3 +220,13 @@ def test_packs_restrict_the_run_to_the_listed_packs() -> None:
     result = engine(Config.from_mapping({"packs": ["demo.somewhere"]}), rule_set=rule_set).check_document(DOCUMENT)
     assert rule_set.calls == [("R-SW-001",)]
     assert result.packs == ("demo.somewhere",)
+
+
+def test_a_check_may_not_reuse_a_rule_id() -> None:
+    class Clash:
+        @hookimpl
+        def compliance_register_checks(self):
+            return [Check("R-NAT-001", "重名", lambda document, ctx: ())]
+
+    with pytest.raises(PluginError, match="rule id\\(s\\) defined both in a rule pack and as a Python check: R-NAT-001"):
+        engine(None, Clash())
