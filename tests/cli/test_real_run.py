@@ -25,10 +25,12 @@ def run(capsys, monkeypatch, *args: str):
 def test_text_report_points_every_finding_at_a_line_and_column(capsys, monkeypatch) -> None:
     code, out, err = run(capsys, monkeypatch)
     assert err == ""
-    heads = [FINDING_LINE.match(line) for line in out.splitlines() if line.startswith("examples/")]
+    lines = out.splitlines()
+    heads = [FINDING_LINE.match(line) for line in lines if re.match(r"examples/\S+:\d", line)]
     assert heads and all(heads), out
+    assert re.fullmatch(r"examples/bazhou-2026-budget\.txt: \d+ rule\(s\): \d+ pass.*", lines[-2])
     assert all(1 <= int(m.group(1)) <= 782 for m in heads)
-    summary = out.splitlines()[-1]
+    summary = lines[-1]
     errors = sum(m.group(3) == "error" for m in heads)
     assert summary.startswith(f"1 document(s) checked: {errors} error(s), ")
     assert code == (1 if errors else 0)
