@@ -6,243 +6,46 @@ document (``$doc``).  Names, fields, methods and functions are resolved here,
 at compile time, so a misspelling is a :class:`RuleError` with "did you mean"
 before any document is read.
 
-Rounding-aware comparison (``a == b within rounding``) compiles each side a
-second time into an *error bound*: every figure read from the document stands
-for ±half a unit of its last printed decimal, literals and params are exact,
-and bounds propagate through arithmetic (sums add them), so ``total == sum(xs)``
-holds when ``|total − Σ| ≤ 0.005·(n + 1)`` for two-decimal figures, the
-interval semantics of XBRL Calculations 1.1.
+Rounding-aware comparison (``a == b within rounding``) also compiles each
+side into an error bound; see :mod:`compliance.dsl.rounding`.  The operations
+the closures call at run time live in :mod:`compliance.dsl.values`.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from compliance.dsl import ast
 from compliance.dsl.errors import did_you_mean, rule_error
-from compliance.dsl.functions import (
-    BUILTINS,
-    Missing,
-    describe,
-    format_value,
-    fuzzy_match,
-    half_unit,
-    truthy,
+from compliance.dsl.functions import Missing, format_value, fuzzy_match, truthy
+from compliance.dsl.rounding import RoundingBounds
+from compliance.dsl.schema import METHODS, MODEL_TYPES, TYPE_NAMES, Many, fields_of
+from compliance.dsl.values import (
+    CONTAINERS,
+    GLOBALS,
+    KINDS,
+    SPANNED,
+    BudgetExceeded,
+    Env,
+    Fn,
+    NotApplicable,
+    RuleRuntimeError,
+    SkipItem,
+    arith,
+    call_method,
+    contains,
+    equal,
+    exists,
+    get_attr,
+    get_index,
+    iterate,
+    number,
+    order,
 )
-from compliance.dsl.schema import METHODS, MODEL_TYPES, TYPE_NAMES, Many, fields_of, relation_fields
 from compliance.errors import RuleError
-from compliance.model import (
-    Cell,
-    Column,
-    Document,
-    Fact,
-    Indicator,
-    Paragraph,
-    PerfTable,
-    Row,
-    Section,
-    Table,
-)
-
-Env = dict
-Fn = Callable[[Env], Any]
-
-
-class RuleRuntimeError(Exception):
-    """A rule met a value it cannot handle (a blank in arithmetic, a wrong type); message in Chinese."""
-
-
-class BudgetExceeded(Exception):
-    """A rule took more steps than allowed."""
-
-
-class SkipItem(Exception):
-    """A ``when`` guard inside a loop was false: go on with the next item."""
-
-
-class NotApplicable(Exception):
-    """A ``when`` guard at a rule's top was false."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# ---- the model as rules see it ---------------------------------------------
-
-
-def _all_sections(document: Document) -> tuple[Section, ...]:
-    return tuple(document.all_sections())
-
-
-def _all_indicators(document: Document) -> tuple[Indicator, ...]:
-    return tuple(i for p in document.perf_tables for i in p.indicators)
-
-
-#: Names every rule can read.  name → (getter(document), static type).
-GLOBALS: dict[str, tuple[Callable[[Document], Any], Any]] = {
-    "document": (lambda d: d, Document),
-    "tables": (lambda d: d.tables, Many(Table)),
-    "perf_tables": (lambda d: d.perf_tables, Many(PerfTable)),
-    "facts": (lambda d: d.facts, Many(Fact)),
-    "paragraphs": (lambda d: d.paragraphs, Many(Paragraph)),
-    "sections": (_all_sections, Many(Section)),
-    "indicators": (_all_indicators, Many(Indicator)),
-    "meta": (lambda d: d.meta, None),
-}
-
-#: ``for KIND x`` — the element type, and where to find them in the document.
-KINDS: dict[str, tuple[type, Callable[[Document], Any]]] = {
-    "table": (Table, lambda d: d.tables),
-    "perf": (PerfTable, lambda d: d.perf_tables),
-    "fact": (Fact, lambda d: d.facts),
-    "paragraph": (Paragraph, lambda d: d.paragraphs),
-    "section": (Section, _all_sections),
-    "indicator": (Indicator, _all_indicators),
-    "row": (Row, lambda d: tuple(r for t in d.tables for r in t.rows)),
-    "column": (Column, lambda d: tuple(c for t in d.tables for c in t.columns)),
-    "cell": (Cell, lambda d: tuple(c for t in d.tables for r in t.rows for c in r.cells)),
-}
-
-#: ``for KIND x in CONTAINER`` — which field of the container holds them.
-CONTAINERS: dict[tuple[type, str], str] = {
-    (Table, "row"): "rows",
-    (Table, "column"): "columns",
-    (Table, "table"): "sides",
-    (Row, "cell"): "cells",
-    (Row, "row"): "children",
-    (PerfTable, "indicator"): "indicators",
-    (Section, "section"): "children",
-    (Section, "table"): "blocks",
-    (Section, "perf"): "blocks",
-    (Section, "paragraph"): "blocks",
-    (Fact, "fact"): "items",
-}
-
-_SPANNED = (Table, Row, Cell, PerfTable, Indicator, Paragraph, Fact, Section)
-
-
-# ---- runtime helpers (called from closures) ---------------------------------
-
-
-def get_attr(obj: Any, name: str) -> Any:
-    if obj is None:
-        return None
-    if isinstance(obj, tuple):
-        out: list[Any] = []
-        for item in obj:
-            value = get_attr(item, name)
-            if isinstance(value, tuple) and item is not None and name in relation_fields(type(item)):
-                out.extend(value)
-            else:
-                out.append(value)
-        return tuple(out)
-    cls = type(obj)
-    if cls in TYPE_NAMES and name in fields_of(cls):
-        return getattr(obj, name)
-    raise RuleRuntimeError(f"{describe(obj)}没有可读的字段「{name}」")
-
-
-def call_method(obj: Any, name: str, args: tuple[Any, ...]) -> Any:
-    if obj is None:
-        return None
-    if isinstance(obj, tuple):
-        return tuple(call_method(item, name, args) for item in obj)
-    entry = METHODS.get(type(obj), {}).get(name)
-    if entry is None:
-        raise RuleRuntimeError(f"{describe(obj)}没有方法「{name}」")
-    return entry[0](obj, *args)
-
-
-def row_value(row: Row, column: Column) -> Decimal | None:
-    """The amount of ``row`` in ``column`` (cells usually stand at their column's position)."""
-    cells, position = row.cells, column.index
-    cell = cells[position] if position < len(cells) and cells[position].column == position else row.cell(position)
-    return cell.value if cell is not None else None
-
-
-def get_index(obj: Any, key: Any) -> Any:
-    if obj is None:
-        return None
-    if isinstance(obj, Row):
-        if isinstance(key, Column):
-            return row_value(obj, key)
-        raise RuleRuntimeError("行只能按列取值，例如 r[c]（c 来自 t.amount_columns 或 t.column(\"…\")）；按列名取值请用 t.value(r, \"列名\")")
-    if isinstance(obj, tuple):
-        if isinstance(key, Decimal):
-            position = int(key)
-            return obj[position] if -len(obj) <= position < len(obj) else None
-        if isinstance(key, Column) and all(type(item) is Row for item in obj):
-            return tuple(row_value(item, key) for item in obj)
-        return tuple(get_index(item, key) for item in obj)
-    if isinstance(obj, Mapping):
-        return obj.get(str(key))
-    raise RuleRuntimeError(f"{describe(obj)}不能按「{format_value(key)}」取值")
-
-
-def _number(value: Any, op: str) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if value is None:
-        raise RuleRuntimeError(f"空值不能参与运算（{op}）")
-    raise RuleRuntimeError(f"{describe(value)}不能参与运算（{op}）")
-
-
-def arith(op: str, a: Any, b: Any) -> Decimal:
-    a, b = _number(a, op), _number(b, op)
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if b == 0:
-        raise RuleRuntimeError("除数为零")
-    return a / b
-
-
-def equal(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return a == b
-
-
-def order(op: str, a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        raise RuleRuntimeError(f"空值不能比较大小（{op}）")
-    if isinstance(a, Decimal) != isinstance(b, Decimal):
-        raise RuleRuntimeError(f"{describe(a)}与{describe(b)}不能比较大小")
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
-
-
-def exists(value: Any) -> bool:
-    return value is not None and value != () and value != ""
-
-
-def iterate(value: Any) -> tuple[Any, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (tuple, list)):
-        return tuple(value)
-    raise RuleRuntimeError(f"{describe(value)}不能逐项遍历")
-
-
-def contains(container: Any, item: Any) -> bool:
-    if container is None:
-        return False
-    if isinstance(container, str):
-        return item is not None and str(item) in container
-    if isinstance(container, (tuple, list)):
-        return any(equal(element, item) for element in container)
-    raise RuleRuntimeError(f"{describe(container)}不能判断是否包含")
+from compliance.model import Document, Row, Section, Table
 
 
 # ---- compile-time scope -----------------------------------------------------
@@ -289,7 +92,7 @@ class Scope:
 # ---- the compiler ------------------------------------------------------------
 
 
-class Compiler:
+class Compiler(RoundingBounds):
     """Compiles the expressions and statements of one file's rules (or its params)."""
 
     def __init__(self, *, source: str, text: str | None, functions: Mapping[str, Callable[..., Any]],
@@ -342,7 +145,7 @@ class Compiler:
             saved_at = env.get("$at")
             try:
                 for item in _each(env, items, var, where):
-                    if isinstance(item, _SPANNED):
+                    if isinstance(item, SPANNED):
                         env["$at"] = item
                     try:
                         for statement in body:
@@ -625,7 +428,7 @@ class Compiler:
 
     def _neg(self, node: ast.Neg, scope: Scope):
         operand = self.expr(node.operand, scope)
-        return (lambda env: -_number(operand(env), "-")), Decimal
+        return (lambda env: -number(operand(env), "-")), Decimal
 
     def _arith(self, node: ast.Arith, scope: Scope):
         left, right, op = self.expr(node.left, scope), self.expr(node.right, scope), node.op
@@ -646,12 +449,7 @@ class Compiler:
         if (node.rounding or node.tolerance is not None) and op not in ("==", "!="):
             raise self.error(node, "within applies to == and != only")
         if node.rounding:
-            left_error, right_error = self.error_bound(node.left, scope), self.error_bound(node.right, scope)
-
-            def close(env: Env) -> bool:
-                a, b = _number(left(env), "=="), _number(right(env), "==")
-                return abs(a - b) <= _scalar(left_error(env)) + _scalar(right_error(env))
-
+            close = self.consistent(node.left, node.right, scope)
             return (close if op == "==" else (lambda env: not close(env))), bool
         if node.tolerance is not None:
             tolerance = self.expr(node.tolerance, scope)
@@ -660,7 +458,7 @@ class Compiler:
                 a, b = left(env), right(env)
                 if a is None and b is None:
                     return True
-                return abs(_number(a, "==") - _number(b, "==")) <= _number(tolerance(env), "within")
+                return abs(number(a, "==") - number(b, "==")) <= number(tolerance(env), "within")
 
             return (near if op == "==" else (lambda env: not near(env))), bool
         if op == "==":
@@ -739,91 +537,7 @@ class Compiler:
 
     # -- rounding error bounds --
 
-    def error_bound(self, node: ast.Node, scope: Scope) -> Fn:
-        """``fn(env)`` → the largest error of ``node``'s value from rounding (a Decimal, or a tuple of them)."""
-        if isinstance(node, (ast.Number, ast.String, ast.Bool)):
-            return lambda env: _ZERO
-        if isinstance(node, ast.Name):
-            symbol = scope.lookup(node.name)
-            if symbol is not None and symbol.kind == "param":
-                return lambda env: _ZERO
-            if symbol is not None and symbol.kind == "let" and symbol.node is not None:
-                if not _structural(symbol.node):
-                    # A figure read from the document: its bound follows from the value already bound.
-                    name = node.name
-                    return lambda env: _value_error(env[name])
-                if symbol.error is None:
-                    symbol.error = self.error_bound(symbol.node, symbol.scope)
-                compute, key = symbol.error, "$e:" + node.name
 
-                def memo(env: Env) -> Any:
-                    # Computed once per binding of the name, however many comparisons read it.
-                    if key not in env:
-                        env[key] = compute(env)
-                    return env[key]
-
-                return memo
-        if isinstance(node, ast.Neg):
-            return self.error_bound(node.operand, scope)
-        if isinstance(node, ast.Arith):
-            return self._arith_error(node, scope)
-        if isinstance(node, ast.Coalesce):
-            left, left_error, right_error = self.expr(node.left, scope), self.error_bound(node.left, scope), self.error_bound(node.right, scope)
-            return lambda env: left_error(env) if left(env) is not None else right_error(env)
-        if isinstance(node, ast.Conditional):
-            condition = self.expr(node.condition, scope)
-            then_error, else_error = self.error_bound(node.then, scope), self.error_bound(node.otherwise, scope)
-            return lambda env: then_error(env) if truthy(condition(env)) else else_error(env)
-        if isinstance(node, ast.Call) and node.name == "sum" and len(node.args) == 1:
-            inner = self.error_bound(node.args[0], scope)
-            values = self.expr(node.args[0], scope)
-
-            def summed(env: Env) -> Decimal:
-                errors, items = inner(env), values(env)
-                if not isinstance(errors, tuple):
-                    return errors
-                # Blank terms add nothing to the sum, nor to its error.
-                return sum((e for e, v in zip(errors, _flat_values(items)) if v is not None), _ZERO)
-
-            return summed
-        if isinstance(node, ast.Call) and node.name in ("abs",) and len(node.args) == 1:
-            return self.error_bound(node.args[0], scope)
-        if isinstance(node, ast.Call) and node.name == "round":
-            inner_error = self.error_bound(node.args[0], scope)
-            places = self.expr(node.args[1], scope) if len(node.args) > 1 else (lambda env: Decimal(2))
-            return lambda env: _scalar(inner_error(env)) + Decimal(5).scaleb(-int(places(env)) - 1)
-        if isinstance(node, ast.ListLit):
-            parts = tuple(self.error_bound(i, scope) for i in node.items)
-            return lambda env: tuple(_scalar(p(env)) for p in parts)
-        # Anything read from the document: its own printed precision.
-        values = self.expr(node, scope)
-        return lambda env: _value_error(values(env))
-
-    def _arith_error(self, node: ast.Arith, scope: Scope) -> Fn:
-        left_error, right_error = self.error_bound(node.left, scope), self.error_bound(node.right, scope)
-        if node.op in ("+", "-"):
-            return lambda env: _scalar(left_error(env)) + _scalar(right_error(env))
-        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
-        if node.op == "*":
-            def product(env: Env) -> Decimal:
-                a, b = abs(_number(left(env), "*")), abs(_number(right(env), "*"))
-                ea, eb = _scalar(left_error(env)), _scalar(right_error(env))
-                return a * eb + b * ea + ea * eb
-
-            return product
-
-        def quotient(env: Env) -> Decimal:
-            a, b = abs(_number(left(env), "/")), abs(_number(right(env), "/"))
-            ea, eb = _scalar(left_error(env)), _scalar(right_error(env))
-            if b <= eb:
-                return Decimal("Infinity")  # the divisor may be zero: any quotient is consistent
-            # The widest deviation of (a ± ea) / (b ± eb) from a / b.
-            return (a * eb + b * ea) / (b * (b - eb))
-
-        return quotient
-
-
-_ZERO = Decimal(0)
 _UNSET = object()
 
 _FUNCTION_TYPES: dict[str, Any] = {
@@ -831,14 +545,6 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
-
-
-def _structural(node: ast.Node) -> bool:
-    """Whether ``error_bound`` derives ``node``'s bound from its parts rather than from its value."""
-    if isinstance(node, (ast.Number, ast.String, ast.Bool, ast.Name, ast.Neg, ast.Arith, ast.Coalesce,
-                         ast.Conditional, ast.ListLit)):
-        return True
-    return isinstance(node, ast.Call) and node.name in ("sum", "abs", "round")
 
 
 def _each(env: Env, items: Fn, var: str, where: Fn | None):
@@ -862,27 +568,6 @@ def _restore(env: Env, var: str, saved: Any) -> None:
         env[var] = saved
 
 
-def _flat_values(values: Any) -> list[Any]:
-    if isinstance(values, (tuple, list)):
-        out: list[Any] = []
-        for value in values:
-            out.extend(_flat_values(value) if isinstance(value, (tuple, list)) else [value])
-        return out
-    return [values]
-
-
-def _value_error(value: Any) -> Any:
-    if isinstance(value, (tuple, list)):
-        return tuple(_value_error(v) if not isinstance(v, (tuple, list)) else _scalar(_value_error(v)) for v in value)
-    return half_unit(value)
-
-
-def _scalar(error: Any) -> Decimal:
-    if isinstance(error, tuple):
-        return sum((_scalar(e) for e in error), _ZERO)
-    return error
-
-
 def _static_of_value(value: Any) -> Any:
     if isinstance(value, tuple):
         return Many(None)
@@ -895,15 +580,4 @@ def _type_word(cls: type) -> str:
     return {str: "text", bool: "true/false value", Decimal: "number"}.get(cls, cls.__name__)
 
 
-__all__ = [
-    "BUILTINS",
-    "BudgetExceeded",
-    "Compiler",
-    "DivisionByZero",
-    "InvalidOperation",
-    "Missing",
-    "NotApplicable",
-    "RuleRuntimeError",
-    "Scope",
-    "SkipItem",
-]
+__all__ = ["BudgetExceeded", "Compiler", "NotApplicable", "RuleRuntimeError", "Scope", "SkipItem"]

@@ -20,11 +20,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import attrs
 
 from compliance.dsl import ast
-from compliance.dsl.compiler import Compiler, RuleRuntimeError
+from compliance.dsl.compiler import Compiler
+from compliance.dsl.values import RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
 from compliance.dsl.functions import BUILTINS
 from compliance.dsl.parser import content_hash, grammar_hash, parse_each_declaration, parse_text
-from compliance.dsl.runtime import Pack, Rule, RuleSet, RunState, effective_params
+from compliance.dsl.runtime import Pack, Rule, RuleSet, effective_params
 from compliance.errors import RuleError
 from compliance.findings import Severity
 
@@ -214,8 +215,7 @@ def _group_packs(parsed: list[tuple[Path, str, ast.RuleFile]], fail) -> list[_Pa
         name = decl.name if decl else path.parent.name
         info = packs.get(name)
         if info is None:
-            info = packs[name] = _PackInfo(decl, name, path.parent if decl is None or rule_file.pack is None
-                                           or path.parent in by_folder else path)
+            info = packs[name] = _PackInfo(decl, name, path.parent)
         info.files.append((path, text, rule_file))
     return list(packs.values())
 
@@ -330,4 +330,4 @@ def check_rule_files(paths: Sequence[Path], *, functions: Mapping[str, Callable[
     return errors
 
 
-__all__ = ["cache_dir", "check_rule_files", "load_rule_set", "parse_file", "rule_files", "RunState"]
+__all__ = ["cache_dir", "check_rule_files", "load_rule_set", "parse_file", "rule_files"]

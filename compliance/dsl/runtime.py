@@ -9,12 +9,11 @@ error-severity finding of its own; the other rules still run).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping
 
 from attrs import field, frozen
 
-from compliance.dsl.compiler import BudgetExceeded, NotApplicable, RuleRuntimeError
+from compliance.dsl.values import BudgetExceeded, NotApplicable, RuleRuntimeError
 from compliance.dsl.errors import did_you_mean
 from compliance.dsl.functions import Missing, plain_value
 from compliance.errors import RuleError
@@ -200,4 +199,4 @@ def effective_params(values: Mapping[str, Any]) -> Mapping[str, object]:
     return MappingProxyType(dict(values))
 
 
-__all__ = ["DEFAULT_STEP_BUDGET", "Decimal", "Pack", "Rule", "RuleSet", "RunState", "effective_params"]
+__all__ = ["DEFAULT_STEP_BUDGET", "Pack", "Rule", "RuleSet", "RunState", "effective_params"]

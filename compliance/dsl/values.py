@@ -1,0 +1,226 @@
+"""Values at run time: the model as rules see it, and the operations the compiled closures call.
+
+Attribute access goes through :func:`get_attr`, which reads only whitelisted
+fields (see :mod:`compliance.dsl.schema`); reading a field of a tuple reads it
+of every element.  Errors a rule meets on a document are
+:class:`RuleRuntimeError`, with a message in Chinese for the finding.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from compliance.dsl.functions import describe, format_value
+from compliance.dsl.schema import METHODS, TYPE_NAMES, Many, fields_of, relation_fields
+from compliance.model import (
+    Cell,
+    Column,
+    Document,
+    Fact,
+    Indicator,
+    Paragraph,
+    PerfTable,
+    Row,
+    Section,
+    Table,
+)
+
+Env = dict
+Fn = Callable[[Env], Any]
+
+
+class RuleRuntimeError(Exception):
+    """A rule met a value it cannot handle (a blank in arithmetic, a wrong type); message in Chinese."""
+
+
+class BudgetExceeded(Exception):
+    """A rule took more steps than allowed."""
+
+
+class SkipItem(Exception):
+    """A ``when`` guard inside a loop was false: go on with the next item."""
+
+
+class NotApplicable(Exception):
+    """A ``when`` guard at a rule's top was false."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+
+# ---- the model as rules see it ---------------------------------------------
+
+
+def _all_sections(document: Document) -> tuple[Section, ...]:
+    return tuple(document.all_sections())
+
+
+def _all_indicators(document: Document) -> tuple[Indicator, ...]:
+    return tuple(i for p in document.perf_tables for i in p.indicators)
+
+
+#: Names every rule can read.  name → (getter(document), static type).
+GLOBALS: dict[str, tuple[Callable[[Document], Any], Any]] = {
+    "document": (lambda d: d, Document),
+    "tables": (lambda d: d.tables, Many(Table)),
+    "perf_tables": (lambda d: d.perf_tables, Many(PerfTable)),
+    "facts": (lambda d: d.facts, Many(Fact)),
+    "paragraphs": (lambda d: d.paragraphs, Many(Paragraph)),
+    "sections": (_all_sections, Many(Section)),
+    "indicators": (_all_indicators, Many(Indicator)),
+    "meta": (lambda d: d.meta, None),
+}
+
+#: ``for KIND x`` — the element type, and where to find them in the document.
+KINDS: dict[str, tuple[type, Callable[[Document], Any]]] = {
+    "table": (Table, lambda d: d.tables),
+    "perf": (PerfTable, lambda d: d.perf_tables),
+    "fact": (Fact, lambda d: d.facts),
+    "paragraph": (Paragraph, lambda d: d.paragraphs),
+    "section": (Section, _all_sections),
+    "indicator": (Indicator, _all_indicators),
+    "row": (Row, lambda d: tuple(r for t in d.tables for r in t.rows)),
+    "column": (Column, lambda d: tuple(c for t in d.tables for c in t.columns)),
+    "cell": (Cell, lambda d: tuple(c for t in d.tables for r in t.rows for c in r.cells)),
+}
+
+#: ``for KIND x in CONTAINER`` — which field of the container holds them.
+CONTAINERS: dict[tuple[type, str], str] = {
+    (Table, "row"): "rows",
+    (Table, "column"): "columns",
+    (Table, "table"): "sides",
+    (Row, "cell"): "cells",
+    (Row, "row"): "children",
+    (PerfTable, "indicator"): "indicators",
+    (Section, "section"): "children",
+    (Section, "table"): "blocks",
+    (Section, "perf"): "blocks",
+    (Section, "paragraph"): "blocks",
+    (Fact, "fact"): "items",
+}
+
+SPANNED = (Table, Row, Cell, PerfTable, Indicator, Paragraph, Fact, Section)
+
+
+# ---- runtime helpers (called from closures) ---------------------------------
+
+
+def get_attr(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, tuple):
+        out: list[Any] = []
+        for item in obj:
+            value = get_attr(item, name)
+            if isinstance(value, tuple) and item is not None and name in relation_fields(type(item)):
+                out.extend(value)
+            else:
+                out.append(value)
+        return tuple(out)
+    cls = type(obj)
+    if cls in TYPE_NAMES and name in fields_of(cls):
+        return getattr(obj, name)
+    raise RuleRuntimeError(f"{describe(obj)}没有可读的字段「{name}」")
+
+
+def call_method(obj: Any, name: str, args: tuple[Any, ...]) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, tuple):
+        return tuple(call_method(item, name, args) for item in obj)
+    entry = METHODS.get(type(obj), {}).get(name)
+    if entry is None:
+        raise RuleRuntimeError(f"{describe(obj)}没有方法「{name}」")
+    return entry[0](obj, *args)
+
+
+def row_value(row: Row, column: Column) -> Decimal | None:
+    """The amount of ``row`` in ``column`` (cells usually stand at their column's position)."""
+    cells, position = row.cells, column.index
+    cell = cells[position] if position < len(cells) and cells[position].column == position else row.cell(position)
+    return cell.value if cell is not None else None
+
+
+def get_index(obj: Any, key: Any) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, Row):
+        if isinstance(key, Column):
+            return row_value(obj, key)
+        raise RuleRuntimeError("行只能按列取值，例如 r[c]（c 来自 t.amount_columns 或 t.column(\"…\")）；按列名取值请用 t.value(r, \"列名\")")
+    if isinstance(obj, tuple):
+        if isinstance(key, Decimal):
+            position = int(key)
+            return obj[position] if -len(obj) <= position < len(obj) else None
+        if isinstance(key, Column) and all(type(item) is Row for item in obj):
+            return tuple(row_value(item, key) for item in obj)
+        return tuple(get_index(item, key) for item in obj)
+    if isinstance(obj, Mapping):
+        return obj.get(str(key))
+    raise RuleRuntimeError(f"{describe(obj)}不能按「{format_value(key)}」取值")
+
+
+def number(value: Any, op: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if value is None:
+        raise RuleRuntimeError(f"空值不能参与运算（{op}）")
+    raise RuleRuntimeError(f"{describe(value)}不能参与运算（{op}）")
+
+
+def arith(op: str, a: Any, b: Any) -> Decimal:
+    a, b = number(a, op), number(b, op)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:
+        raise RuleRuntimeError("除数为零")
+    return a / b
+
+
+def equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
+
+
+def order(op: str, a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        raise RuleRuntimeError(f"空值不能比较大小（{op}）")
+    if isinstance(a, Decimal) != isinstance(b, Decimal):
+        raise RuleRuntimeError(f"{describe(a)}与{describe(b)}不能比较大小")
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    if op == ">":
+        return a > b
+    return a >= b
+
+
+def exists(value: Any) -> bool:
+    return value is not None and value != () and value != ""
+
+
+def iterate(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    raise RuleRuntimeError(f"{describe(value)}不能逐项遍历")
+
+
+def contains(container: Any, item: Any) -> bool:
+    if container is None:
+        return False
+    if isinstance(container, str):
+        return item is not None and str(item) in container
+    if isinstance(container, (tuple, list)):
+        return any(equal(element, item) for element in container)
+    raise RuleRuntimeError(f"{describe(container)}不能判断是否包含")
