@@ -86,7 +86,8 @@ class TextLayerStats:
 
     def verdict(self) -> str | None:
         """``None`` when the text layer is usable, else why not."""
-        if self.chars < 20 * max(self.pages, 1) * 0.1 and (self.images or self.chars == 0):
+        # A scan may carry a few characters (a stamped page number); a text page has hundreds.
+        if self.chars == 0 or (self.images and self.chars < 20 * max(self.pages, 1)):
             return "no extractable text layer (scanned or image-only pages); OCR it first"
         unreadable = self.cid + self.garbled
         if self.chars and unreadable / self.chars > 0.2:
@@ -105,6 +106,7 @@ def _garbled(ch: str) -> bool:
         or code == 0xFFFD
         or code < 0x20
         or 0x80 <= code <= 0x24F  # Latin-1 supplement / extended: GBK read as Latin-1
+        or 0x3400 <= code <= 0x4DBF  # CJK extension A: rare characters that glyph ids land on
     )
 
 
