@@ -17,6 +17,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from attrs import evolve
+
 from compliance.errors import LoadError
 from compliance.model import Cell, Column, Document, Row, Span, Table
 
@@ -76,7 +78,7 @@ def _row(path: Path, number: int, line: str, fields: list[str], index: int) -> R
         span=Span(number, 1, number, len(line)),
         code=parts,
         level=len(parts) or None,
-        parent_code="".join(parts[:-1]) or None if len(parts) > 1 else None,
+        parent_code="".join(parts[:-1]) if len(parts) > 1 else None,
         kind="total" if fields[0] == "total" else "body",
     )
 
@@ -84,13 +86,10 @@ def _row(path: Path, number: int, line: str, fields: list[str], index: int) -> R
 def _table(spec: dict, lines: tuple[str, ...]) -> Table:
     rows = spec["rows"]
     last = rows[-1].span.start_line if rows else spec["line"]
-    with_children = tuple(
-        _with_children(row, rows) for row in rows
-    )
     return Table(
         title=spec["title"],
         columns=COLUMNS,
-        rows=with_children,
+        rows=tuple(_with_children(row, rows) for row in rows),
         span=Span(spec["line"], 1, last, len(lines[last - 1])),
         number=spec["number"],
         unit=spec["unit"],
@@ -98,7 +97,6 @@ def _table(spec: dict, lines: tuple[str, ...]) -> Table:
 
 
 def _with_children(row: Row, rows: list[Row]) -> Row:
-    from attrs import evolve
-
+    """The row with the rows that roll up into it (款 under 类, 项 under 款)."""
     children = tuple(r for r in rows if r.parent_code == row.code_text and row.code)
     return evolve(row, children=children) if children else row
