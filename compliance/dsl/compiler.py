@@ -480,6 +480,9 @@ class Compiler(RoundingBounds):
             return (present if op == "exists" else (lambda env: not present(env))), bool
         if op == "matches":
             assert isinstance(node.right, ast.String)
+            if _NESTED_REPEAT.search(node.right.value):
+                raise self.error(node.right, "a repeated group that itself repeats (like (a+)+) can take "
+                                             "exponential time; rewrite the regular expression without it")
             try:
                 pattern = re.compile(node.right.value)
             except re.error as exc:
@@ -539,6 +542,8 @@ class Compiler(RoundingBounds):
 
 
 _UNSET = object()
+#: A quantified group containing a quantifier: the shape of catastrophic backtracking.
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
 
 _FUNCTION_TYPES: dict[str, Any] = {
     "sum": Decimal, "count": Decimal, "min": Decimal, "max": Decimal, "abs": Decimal, "round": Decimal,

@@ -276,7 +276,11 @@ def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
         hint = did_you_mean(severity_text, [s.value for s in Severity])
         raise rule_error(f"unknown severity {severity_text!r}; expected note, warning or error{hint}",
                          source=str(path), text=text, line=line, column=column) from None
-    body = tuple(compiler.statements(decl.body, compiler.root_scope(), top=True))
+    try:
+        body = tuple(compiler.statements(decl.body, compiler.root_scope(), top=True))
+    except RecursionError:
+        raise rule_error("rule is nested too deeply", source=str(path), text=text,
+                         line=decl.line, column=decl.column) from None
     return Rule(
         id=decl.id,
         title=decl.title,

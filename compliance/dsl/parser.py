@@ -431,6 +431,8 @@ def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
         ) from None
     try:
         rule_file = _ToAst(text, source).transform(tree)
+    except RecursionError:
+        raise RuleError("expressions are nested too deeply", source=source) from None
     except VisitError as exc:
         if isinstance(exc.orig_exc, RuleError):
             raise exc.orig_exc from None

@@ -1,38 +1,11 @@
-"""Shared helpers for the rule-language tests: rule text in, results out."""
+"""Fixtures for the rule-language tests."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Mapping
-
 import pytest
-
-from compliance.dsl import load_rule_set
-from compliance.findings import RuleResult
-from compliance.model import Document
-from compliance.testing import build_document
-
-PACK_HEADER = 'pack test.pack "测试规则包" version "1"\n'
 
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never write the AST cache into the user's home while testing."""
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-
-
-def write_rules(folder: Path, text: str, name: str = "test.rules") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def run_rules(tmp_path: Path, text: str, document: Document | Mapping[str, Any], *,
-              params: Mapping[str, object] | None = None, functions=None) -> dict[str, RuleResult]:
-    """Load ``text`` as a rule file and evaluate it; results keyed by rule id."""
-    path = write_rules(tmp_path / "rules", PACK_HEADER + text)
-    rule_set = load_rule_set([path], params=params, functions=functions)
-    if not isinstance(document, Document):
-        document = build_document(document)
-    return {result.rule: result for result in rule_set.evaluate(document)}

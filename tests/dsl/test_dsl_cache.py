@@ -12,7 +12,7 @@ from compliance.dsl import cache_dir, load_rule_set
 from compliance.dsl import loader
 from compliance.dsl.parser import parse_text
 
-from conftest import PACK_HEADER, write_rules
+from dsl_helpers import PACK_HEADER, write_rules
 
 TEXT = PACK_HEADER + 'rule R-1 "缓存"\n  expect true\n'
 
@@ -75,3 +75,15 @@ def test_cache_dir_defaults_to_the_user_cache(monkeypatch: pytest.MonkeyPatch, t
     assert cache_dir() == tmp_path / "compliance"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "compliance"
+
+
+def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.dsl import parser
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    Path(parser._grammar_cache_file()).write_bytes(b"garbage")
+    parser._lark.cache_clear()
+    try:
+        assert parse_text(TEXT, "x.rules").rules[0].id == "R-1"
+    finally:
+        parser._lark.cache_clear()

@@ -10,7 +10,7 @@ from compliance.dsl import check_rule_files, load_rule_set
 from compliance.dsl.parser import parse_text
 from compliance.errors import RuleError
 
-from conftest import PACK_HEADER, write_rules
+from dsl_helpers import PACK_HEADER, write_rules
 
 SYNTAX_CASES = [
     ("single = in a comparison", 'rule A-1 "t"\n  expect x = 1\n', 2, 12,
@@ -87,6 +87,9 @@ NAME_CASES = [
     ("field of a number", '  expect weight_total.value == 1\n', 2, 23, "a number has no field 'value'"),
     ("unknown severity", '  expect true\n    severity eror\n', 2, 3,
      "unknown severity 'eror'; expected note, warning or error (did you mean 'error'?)"),
+    ("catastrophic regular expression", '  for table t:\n    expect t.title matches "(表+)+$"\n', 3, 28,
+     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
+     "rewrite the regular expression without it"),
     ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
      "invalid regular expression: missing ), unterminated subpattern at position 0"),
 ]
@@ -154,3 +157,10 @@ def test_check_reports_every_error_in_every_file(tmp_path: Path) -> None:
 def test_a_missing_rule_path_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="no such rule file or folder"):
         load_rule_set([tmp_path / "absent.rules"])
+
+
+def test_absurdly_deep_nesting_is_a_rule_error_not_a_crash(tmp_path: Path) -> None:
+    depth = 3000
+    path = write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t"\n  expect ' + "(" * depth + "1" + ")" * depth + " == 1\n")
+    with pytest.raises(RuleError, match="nested too deeply"):
+        load_rule_set([path])
