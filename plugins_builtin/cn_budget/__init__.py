@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from compliance import hookimpl
 from compliance.model import Document
-from plugins_builtin.cn_budget.enrich import enrich
+from plugins_builtin.cn_budget.enrich import enrich as _enrich
 
 
 @hookimpl
 def compliance_enrich_document(document: Document) -> Document | None:
-    return enrich(document)
+    return _enrich(document)

@@ -106,7 +106,7 @@ class FactExtractor:
     # -- walking the document ----------------------------------------------------
     def document_facts(self, sections: Sequence[Section], preamble: Sequence[object]) -> tuple[Fact, ...]:
         facts: list[Fact] = []
-        facts.extend(self._blocks(preamble, None, None, facts))
+        self._blocks(preamble, None, None, facts)
         for section in sections:
             self._section(section, (), None, facts)
         return tuple(facts)
@@ -115,13 +115,12 @@ class FactExtractor:
         path = path + (section.key,)
         match = PROJECT_HEADING.match(section.title)
         project = match.group(1).strip() if match else project
-        facts.extend(self._blocks(section.blocks, "/".join(path), project, facts))
+        self._blocks(section.blocks, "/".join(path), project, facts)
         for child in section.children:
             self._section(child, path, project, facts)
 
-    def _blocks(self, blocks: Iterable[object], section: str | None, project: str | None,
-                earlier: list[Fact]) -> list[Fact]:
-        found: list[Fact] = []
+    def _blocks(self, blocks: Iterable[object], section: str | None, project: str | None, facts: list[Fact]) -> None:
+        """Append the facts of these blocks to ``facts`` (which also holds every earlier fact)."""
         budget: Fact | None = None
         for block in blocks:
             if not isinstance(block, Paragraph):
@@ -132,29 +131,26 @@ class FactExtractor:
                 if match:
                     budget = Fact("amount", project, text, block.span, amount=_decimal(match.group("amount")),
                                   unit=match.group("unit"), section=section)
-                    found.append(budget)
+                    facts.append(budget)
                     continue
                 match = ALLOCATION_LABEL.match(text)
                 if match:
-                    found.append(self._allocation(block, match.end(), project, budget, section))
+                    facts.append(self._allocation(block, match.end(), project, budget, section))
                     continue
-            found.extend(self.paragraph_facts(block, section, earlier + found))
-        return found
+            self.paragraph_facts(block, section, facts)
 
     # -- one paragraph -------------------------------------------------------------
-    def paragraph_facts(self, paragraph: Paragraph, section: str | None, earlier: Sequence[Fact] = ()) -> list[Fact]:
-        """Amount, share and change facts stated in one paragraph."""
-        facts: list[Fact] = []
+    def paragraph_facts(self, paragraph: Paragraph, section: str | None, facts: list[Fact] | None = None) -> list[Fact]:
+        """Append the amount, share and change facts stated in one paragraph to ``facts`` (returned)."""
+        facts = [] if facts is None else facts
         if not _FIGURE_HINT.search(paragraph.text):
             return facts
         for sentence, start in _pieces(paragraph.text, 0, SENTENCE_END):
             clauses = [_Clause(t, s) for t, s in _pieces(sentence, start, CLAUSE_END)]
-            facts.extend(self._sentence(clauses, paragraph, section, list(earlier) + facts))
+            self._sentence(clauses, paragraph, section, facts)
         return facts
 
-    def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None,
-                  earlier: list[Fact]) -> list[Fact]:
-        facts: list[Fact] = []
+    def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None, facts: list[Fact]) -> None:
         last: Fact | None = None
         index = 0
         while index < len(clauses):
@@ -169,7 +165,7 @@ class FactExtractor:
                 if not subject and last is not None:
                     subject, amount = last.subject, last.amount
                 elif subject:
-                    amount = _amount_of(subject, section, earlier + facts)
+                    amount = _amount_of(subject, section, facts)
                 direction = DIRECTIONS[match.group("direction")]
                 issues: tuple[ParseIssue, ...] = ()
                 span = self._span(paragraph, clause, end)
@@ -200,7 +196,6 @@ class FactExtractor:
                 index += 2 if share else 1
                 continue
             index += 1
-        return facts
 
     def _allocation(self, paragraph: Paragraph, offset: int, project: str, budget: Fact | None,
                     section: str | None) -> Fact:
