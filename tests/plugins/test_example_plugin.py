@@ -65,3 +65,16 @@ def test_installed_with_pip_and_found_through_its_entry_point(tmp_path) -> None:
     assert run.returncode == 1, run.stderr
     assert run.stderr == ""
     assert_all_four_extensions_ran(json.loads(run.stdout))
+
+
+def test_its_enrichment_marks_a_text_disclosure_from_its_jurisdiction(tmp_path, monkeypatch, capsys) -> None:
+    text = (ROOT / "examples" / "bazhou-2026-budget.txt").read_text(encoding="utf-8")
+    renamed = text.replace("新疆巴州", "海南三亚").replace("巴州", "三亚").replace("新疆", "海南")
+    (tmp_path / "sanya.txt").write_text(renamed, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    monkeypatch.chdir(tmp_path)
+    main(["check", "sanya.txt", "-p", "compliance_hainan", "--format", "json", "--isolated"])
+    sanya = json.loads(capsys.readouterr().out)["documents"][0]
+    assert sanya["jurisdiction"] == "hainan"
+    assert "cn.hainan" in sanya["packs"]
+    assert {m["rule"] for m in sanya["matrix"]} >= {"HN-TAB-001", "HN-PY-001"}

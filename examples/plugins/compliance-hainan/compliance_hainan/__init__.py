@@ -38,7 +38,8 @@ def compliance_register_suffixes() -> list[str]:
     return [SUFFIX]
 
 
-@hookimpl
+# trylast: run after the built-in domain enrichment, and leave a jurisdiction it detected alone.
+@hookimpl(trylast=True)
 def compliance_enrich_document(document: Document) -> Document | None:
     if document.meta.get("jurisdiction") or "海南" not in document.title:
         return None
