@@ -264,3 +264,14 @@ def test_plugin_warnings_from_parallel_workers_reach_the_user(cli, workdir) -> N
     assert parallel.err == serial.err
     assert "compliance: warning: copy.txt: plugin 'demo_broken' raised in compliance_enrich_document" in parallel.err
     assert parallel.out == serial.out
+
+
+def test_a_file_no_loader_reads_is_one_line_and_exit_3(cli, workdir) -> None:
+    (workdir / "scan.bin").write_bytes(bytes(range(256)) * 4)
+    run = cli("scan.bin")
+    assert run.code == 3
+    assert run.err == "compliance: error: scan.bin: no loader reads files like this (suffix '.bin')\n"
+    assert run.out.splitlines() == [
+        "scan.bin: error no loader reads files like this (suffix '.bin')",
+        "1 document(s) checked: 0 error(s), 0 warning(s), 0 note(s) (1 unreadable)",
+    ]
