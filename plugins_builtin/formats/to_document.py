@@ -70,6 +70,9 @@ def layout_blocks(pieces: Sequence[Piece]) -> tuple[list[Block], list[str], dict
                 row_box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
                 where[(number, 0)] = (page, row_box)
         blank()
+    if lines and lines[-1] == "":
+        lines.pop()
+        blocks.pop()
     return blocks, lines, where
 
 
