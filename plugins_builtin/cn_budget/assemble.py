@@ -212,12 +212,11 @@ class Assembler:
         """Handle a prose line while a table is open; False when it ends the table."""
         draft = self.table
         assert draft is not None
-        meta = vocab.META_LINE.match(block.text)
-        if meta:
+        if vocab.META_LINE.match(block.text):
             if draft.rows:
                 draft.pending_meta.append(block)
             else:
-                draft.meta.setdefault(meta.group(1), meta.group(2).strip())
+                _read_meta(draft.meta, block.text)
             return True
         if not draft.rows and not draft.title and draft.caption is not None:
             draft.title = block.text
@@ -237,9 +236,7 @@ class Assembler:
                 draft = self.table = _TableDraft(None, None)
                 draft.first = pending[0]
                 for line in pending:
-                    meta = vocab.META_LINE.match(line.text)
-                    if meta:
-                        draft.meta.setdefault(meta.group(1), meta.group(2).strip())
+                    _read_meta(draft.meta, line.text)
                 draft.issues.append(ParseIssue("table-without-caption", "表格没有“表 N”标题行", _span(pending[0], pending[0])))
         if draft.skip_header:
             if cell_texts(block) == draft.skip_header[0]:
@@ -322,6 +319,7 @@ class Assembler:
             self._flush_paragraph()
             self.seen_structure = True
             self.table = _TableDraft(block, caption.group(1))
+            self.table.title = caption.group(2).strip()
             return
         key = vocab.normalise_title(text)
         if key in vocab.PERF_TITLES:
@@ -399,6 +397,12 @@ class Assembler:
             issues=tuple(issues),
             lines=self.lines,
         )
+
+
+def _read_meta(meta: dict[str, str], text: str) -> None:
+    """Labelled values of a line under a table title; the first value of a label wins."""
+    for label, value in vocab.META_PAIR.findall(text):
+        meta.setdefault(label, value.strip())
 
 
 def _span(first: Block, last: Block) -> Span:

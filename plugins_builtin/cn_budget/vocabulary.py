@@ -40,10 +40,13 @@ TOC_TITLES = frozenset({"目录"})
 #: A TOC entry may be printed as a list item ("- 一、 主要职能").
 TOC_ITEM_PREFIX = re.compile(r"^[-•·*]\s+")
 
-#: A table caption line: 表 1, 表1, 表 12.
-CAPTION = re.compile(r"^表\s*(\d+)$")
+#: A table caption line: 表 1, 表1, 表 12, or with its title on the same line (表 1：部门收支总体情况表).
+CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[:：、.．-]?\s+|\s*[:：、.．-]\s*)?(.*)$")
+_META_LABELS = r"编制部门|编制单位|单位|金额单位|预算单位"
 #: Labelled lines printed between a table's title and its header.
-META_LINE = re.compile(r"^(编制部门|编制单位|单位|金额单位|预算单位)\s*[:：]\s*(.*)$")
+META_LINE = re.compile(rf"^({_META_LABELS})\s*[:：]\s*(.*)$")
+#: Several labels on one line ("编制部门：某单位    单位：万元"): each label and its value.
+META_PAIR = re.compile(rf"({_META_LABELS})\s*[:：]\s*(.*?)\s*(?=(?:{_META_LABELS})\s*[:：]|$)")
 #: Which meta label gives the table's unit.
 UNIT_LABELS = frozenset({"单位", "金额单位"})
 UNITS = frozenset({"万元", "元", "亿元", "千元"})
@@ -66,9 +69,8 @@ CODE_CELL = re.compile(r"^\d{2,9}$")
 #: Printed list markers and "其中：" stripped from row labels (the cell keeps the print).
 LABEL_PREFIX = re.compile(rf"^(?:[{_CN}]+、\s*|\d{{1,2}}[.．、]\s*|[（(][{_CN}\d]+[)）]\s*)?(?:其中[:：]\s*)?")
 
-#: Table kinds keyed by normalised title (see :func:`normalise_title`).  A
-#: jurisdiction plugin passes its own titles to :func:`table_kind` as ``extra``.
-TABLE_KINDS: Mapping[str, str] = MappingProxyType({
+_KIND_TITLES: dict[str, str] = {
+    # The Xinjiang / 巴州 twelve-table layout.
     "部门收支总体情况表": "income_expenditure_summary",
     "部门收入总体情况表": "income_summary",
     "部门支出总体情况表": "expenditure_summary",
@@ -81,7 +83,27 @@ TABLE_KINDS: Mapping[str, str] = MappingProxyType({
     "财政拨款“三公”经费支出情况表": "three_public",
     "财政拨款委托业务费支出情况表": "entrusted_business",
     "上年结转结余情况表": "carryover",
-})
+    # The same tables under the Shanghai nine-table titles.
+    "财务收支预算总表": "income_expenditure_summary",
+    "收入预算总表": "income_summary",
+    "支出预算总表": "expenditure_summary",
+    "财政拨款收支预算总表": "fiscal_summary",
+    "一般公共预算支出功能分类预算表": "general_budget_expenditure",
+    "政府性基金预算支出功能分类预算表": "gov_fund_expenditure",
+    "国有资本经营预算支出功能分类预算表": "state_capital_expenditure",
+    "一般公共预算基本支出部门预算经济分类预算表": "general_budget_basic",
+    "“三公”经费和机关运行经费预算表": "three_public",
+    # And under the central-department template's titles.
+    "部门收支总表": "income_expenditure_summary",
+    "部门收入总表": "income_summary",
+    "部门支出总表": "expenditure_summary",
+    "财政拨款收支总表": "fiscal_summary",
+    "一般公共预算支出表": "general_budget_expenditure",
+    "一般公共预算基本支出表": "general_budget_basic",
+    "一般公共预算“三公”经费支出表": "three_public",
+    "政府性基金预算支出表": "gov_fund_expenditure",
+    "国有资本经营预算支出表": "state_capital_expenditure",
+}
 #: Kinds printed as two tables side by side (income left, expenditure right).
 TWO_SIDED_KINDS = frozenset({"income_expenditure_summary", "fiscal_summary"})
 #: How a side is named from its top header group.
@@ -135,7 +157,7 @@ JURISDICTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 YEAR = re.compile(r"(20\d\d)\s*年")
 
 _SPACE_IN_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \u3000]+(?=[^\x00-\x7f])")
-_ALL_SPACE = re.compile(r"[\s\u3000]+")
+_TITLE_NOISE = re.compile(r"[\s\u3000\"'“”‘’「」]+")
 
 
 def tidy(text: str) -> str:
@@ -145,21 +167,35 @@ def tidy(text: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """A title as a lookup key: no spaces, full-width parentheses, curly quotes unified."""
-    key = _ALL_SPACE.sub("", title)
-    return key.replace("(", "（").replace(")", "）").replace('"', "“")
+    """A title as a lookup key: no spaces, no quotes of any style, full-width parentheses."""
+    return _TITLE_NOISE.sub("", title).replace("(", "（").replace(")", "）")
+
+
+#: Table kinds keyed by normalised title (see :func:`normalise_title`).  A
+#: jurisdiction plugin passes its own titles to :func:`table_kind` as ``extra``.
+TABLE_KINDS: Mapping[str, str] = MappingProxyType({normalise_title(t): k for t, k in _KIND_TITLES.items()})
 
 
 def table_kind(title: str, extra: Mapping[str, str] | None = None) -> str | None:
     """The kind of a table with this title, or ``None`` when no table of kinds knows it.
 
-    ``extra`` maps further normalised titles to kinds and wins over the built-in table.
+    ``extra`` maps further titles to kinds and wins over the built-in table.
+    A title may carry a year or the department in front ("2026年部门财务收支预算总表"):
+    the longest known title it ends with counts.
     """
     key = normalise_title(title)
-    for kinds in (extra or {}, TABLE_KINDS):
+    tables = [{normalise_title(t): k for t, k in extra.items()}] if extra else []
+    tables.append(TABLE_KINDS)  # type: ignore[arg-type]
+    for kinds in tables:
         if key in kinds:
             return kinds[key]
-        # Curly quotes come in both directions ("三公" printed as ”三公”).
-        if key.replace("”", "“", 1) in kinds:
-            return kinds[key.replace("”", "“", 1)]
+    for kinds in tables:
+        endings = [t for t in kinds if key.endswith(t)]
+        if endings:
+            return kinds[max(endings, key=len)]
     return None
+
+
+def table_kinds() -> Mapping[str, str]:
+    """The built-in normalised title → kind table."""
+    return TABLE_KINDS
