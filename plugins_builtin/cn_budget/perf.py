@@ -163,9 +163,8 @@ def build_perf_table(kind: str, title: str, period: str | None, rows: Sequence[B
     indicators: list[Indicator] = []
     previous = ("", "")
     for block in rows:
-        texts = [vocab.tidy(t) for t, _ in block.cells]
         if not columns:
-            found = _columns(texts)
+            found = _columns([t for t, _ in block.cells])
             if "name" in found and "target" in found:
                 columns = found
             else:

@@ -151,7 +151,9 @@ def split_code(text: str) -> tuple[str, ...]:
 
 def clean_label(text: str) -> str:
     """A row label without its list marker or "其中：" prefix."""
-    return vocab.LABEL_PREFIX.sub("", text, count=1) if text else text
+    if not text or text[0] not in vocab.LABEL_PREFIX_FIRST_CHARS:
+        return text
+    return vocab.LABEL_PREFIX.sub("", text, count=1)
 
 
 def parse_cell(text: str, column: int, span: Span, role: str) -> Cell:

@@ -67,6 +67,7 @@ LABEL_CODE = re.compile(r"^(\d{2,3})\s+(\S.*)$")
 #: A code cell: digits only.
 CODE_CELL = re.compile(r"^\d{2,9}$")
 #: Printed list markers and "其中：" stripped from row labels (the cell keeps the print).
+LABEL_PREFIX_FIRST_CHARS = frozenset("其（(0123456789" + _CN)
 LABEL_PREFIX = re.compile(rf"^(?:[{_CN}]+、\s*|\d{{1,2}}[.．、]\s*|[（(][{_CN}\d]+[)）]\s*)?(?:其中[:：]\s*)?")
 
 _KIND_TITLES: dict[str, str] = {
