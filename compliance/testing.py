@@ -48,6 +48,8 @@ from compliance.model import (
     Span,
     Table,
     Target,
+    Toc,
+    TocEntry,
 )
 
 if sys.version_info >= (3, 11):
@@ -180,14 +182,23 @@ def build_fact(spec: Mapping[str, Any], lines: _Lines) -> Fact:
     )
 
 
-def build_document(spec: Mapping[str, Any]) -> Document:
-    """An example document from a description: ``sections``, ``tables``, ``perf_tables``, ``facts``.
+def _build_toc(titles: Sequence[str], lines: _Lines) -> Toc:
+    first = lines.next()
+    entries = tuple(TocEntry(str(n), title, 1, lines.next()) for n, title in enumerate(titles, start=1))
+    last = entries[-1].span if entries else first
+    return Toc(entries, Span.covering(first, last))
 
-    Elements get consecutive line numbers in this order: each section heading
+
+def build_document(spec: Mapping[str, Any]) -> Document:
+    """An example document from a description: ``toc``, ``sections``, ``tables``, ``perf_tables``, ``facts``.
+
+    Elements get consecutive line numbers in this order: the table of contents
+    (``toc``: a list of entry titles, one line each, after a 目录 line), each section heading
     (with its tables, perf tables and facts under it), then the top-level tables,
     perf tables and facts.
     """
     lines = _Lines()
+    toc = _build_toc(spec["toc"], lines) if "toc" in spec else None
     tables: list[Table] = []
     perfs: list[PerfTable] = []
     facts: list[Fact] = []
@@ -215,6 +226,7 @@ def build_document(spec: Mapping[str, Any]) -> Document:
         path=spec.get("path", "<example>"),
         title=spec.get("title", "示例文档"),
         sections=sections,
+        toc=toc,
         tables=tuple(tables),
         perf_tables=tuple(perfs),
         paragraphs=paragraphs,

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from compliance.errors import ComplianceError
-
 EXIT_OK = 0
 EXIT_PROBLEMS = 2
 
@@ -23,6 +21,8 @@ def add_parser(subparsers) -> None:
         sub.add_argument("--config", type=Path, help="configuration file supplying [params]")
 
     listing = commands.add_parser("list", help="list every rule: id, severity, pack, title")
+    listing.add_argument("--long", action="store_true",
+                         help="explain every rule: reference, params, description and source")
     with_rule_options(listing)
     listing.set_defaults(func=run_list)
 
@@ -62,6 +62,9 @@ def _rule_set(args: argparse.Namespace):
 def run_list(args: argparse.Namespace, out=None) -> int:
     out = out or sys.stdout
     rule_set = _rule_set(args)
+    if args.long:
+        print("\n\n".join(_explanation(rule_set, rule) for rule in rule_set.rules), file=out)
+        return EXIT_OK
     width = max((len(r.id) for r in rule_set.rules), default=0)
     for rule in rule_set.rules:
         tags = f"  [{', '.join(rule.tags)}]" if rule.tags else ""
@@ -70,11 +73,15 @@ def run_list(args: argparse.Namespace, out=None) -> int:
 
 
 def run_explain(args: argparse.Namespace, out=None) -> int:
-    from compliance.dsl.functions import format_value
-
     out = out or sys.stdout
     rule_set = _rule_set(args)
-    rule = rule_set.rule(args.rule_id)
+    print(_explanation(rule_set, rule_set.rule(args.rule_id)), file=out)
+    return EXIT_OK
+
+
+def _explanation(rule_set, rule) -> str:
+    from compliance.dsl.functions import format_value
+
     pack = next((p for p in rule_set.packs if p.name == rule.pack), None)
     lines = [
         f"{rule.id}  {rule.title}",
@@ -91,8 +98,7 @@ def run_explain(args: argparse.Namespace, out=None) -> int:
     if rule.description:
         lines += ["", rule.description]
     lines += ["", rule.source]
-    print("\n".join(lines), file=out)
-    return EXIT_OK
+    return "\n".join(lines)
 
 
 def run_check(args: argparse.Namespace, out=None) -> int:
@@ -116,10 +122,7 @@ def run_test(args: argparse.Namespace, out=None) -> int:
     out = out or sys.stdout
     default_paths, functions = _plugins()
     paths = args.paths or list(default_paths)
-    try:
-        results = run_case_files(paths, functions=functions)
-    except ComplianceError:
-        raise
+    results = run_case_files(paths, functions=functions)
     for result in results:
         status = "PASS" if result.passed else "FAIL"
         print(f"{status}  {result.rule}  {result.name}  ({result.file})", file=out)

@@ -28,6 +28,13 @@ def test_explain_shows_metadata_params_and_source(capsys) -> None:
     assert '    let total = sum(p.indicators.weight)\n' in out
 
 
+def test_list_long_explains_every_rule(capsys) -> None:
+    assert main(["rules", "list", "--long", "--rules", str(NATIONAL)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("severity:  ") == 6
+    assert "params:\n  required_tables = 部门收支总体情况表、部门收入总体情况表、" in out
+
+
 def test_explain_unknown_id_suggests(capsys) -> None:
     assert main(["rules", "explain", "CN-TAB-01", "--rules", str(NATIONAL)]) == 2
     assert "unknown rule id 'CN-TAB-01' (did you mean 'CN-TAB-001'?)" in capsys.readouterr().err
@@ -60,3 +67,10 @@ def test_test_runs_cases_and_reports_each(tmp_path: Path, capsys) -> None:
     assert main(["rules", "test", str(folder)]) == 2
     out = capsys.readouterr().out
     assert "FAIL  R-1  无表" in out and "      outcome is fail, expected pass" in out
+
+
+def test_params_come_from_the_config_file(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "compliance.toml"
+    config.write_text("[params]\nweight_total = 90\n", encoding="utf-8")
+    assert main(["rules", "explain", "CN-PERF-001", "--rules", str(NATIONAL), "--config", str(config)]) == 0
+    assert "params:\n  weight_total = 90\n" in capsys.readouterr().out

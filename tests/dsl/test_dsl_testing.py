@@ -1,0 +1,52 @@
+"""The public case harness (compliance.testing): documents from descriptions, and case verdicts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from compliance.testing import build_document, run_case_file, split_code
+
+from dsl_helpers import PACK_HEADER, write_rules
+
+
+def test_build_document_links_the_code_hierarchy_and_numbers_lines() -> None:
+    document = build_document({"toc": ["表一"], "tables": [{"number": "3", "title": "表", "columns": ["合计"], "rows": [
+        ["201", "类", "3.00"], ["20103", "款", "3.00"], ["2010301", "项甲", "1,000.50"], ["2010302", "项乙", ""],
+        ["", "总计", "3.00"]]}]})
+    table = document.tables[0]
+    top, middle = table.rows[0], table.rows[1]
+    assert [r.code_text for r in top.children] == ["20103"]
+    assert [r.label for r in top.children[0].children] == ["项甲", "项乙"]
+    assert (middle.level, middle.parent_code, table.rows[4].kind) == (2, "201", "total")
+    assert table.rows[2].cells[2].value == Decimal("1000.50") and table.rows[3].cells[2].value is None
+    assert (document.toc.span.start_line, table.span.start_line, table.rows[0].span.start_line) == (1, 3, 4)
+    assert split_code("2010302") == ("201", "03", "02")
+
+
+def test_a_failing_case_says_what_differed(tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    write_rules(folder, PACK_HEADER + 'rule R-1 "t"\n  for table t:\n    expect t.empty\n      message "{t.label}非空"\n')
+    cases = folder / "cases"
+    cases.mkdir()
+    (cases / "r.toml").write_text('''rule = "R-1"
+[[case]]
+name = "对"
+outcome = "fail"
+findings = [{ message = "表1非空", line = 1, table = "表1" }]
+document = { tables = [{ number = "1", title = "甲" }] }
+[[case]]
+name = "错"
+outcome = "pass"
+findings = [{ message = "表2非空", severity = "error" }]
+absent = ["非空"]
+document = { tables = [{ number = "1", title = "甲" }] }
+''', encoding="utf-8")
+    good, bad = run_case_file(cases / "r.toml")
+    assert (good.name, good.passed) == ("对", True)
+    assert bad.problems == (
+        "outcome is fail, expected pass",
+        "finding 1: message is '表1非空', expected '表2非空'",
+        "finding 1: severity is 'warning', expected 'error'",
+        "a finding mentions '非空', which must be absent: 表1非空",
+    )
