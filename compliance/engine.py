@@ -24,7 +24,7 @@ from attrs import evolve
 
 from compliance.api import read_bytes
 from compliance.config import Config, Waiver
-from compliance.errors import ComplianceError, ConfigError, PluginError, UnsupportedFormatError
+from compliance.errors import ComplianceError, ConfigError, PluginError, RuleError, UnsupportedFormatError
 from compliance.findings import Finding, Location, Outcome, RuleResult, Severity
 from compliance.model import Document
 from compliance.plugins import hooks
@@ -154,10 +154,21 @@ class Engine:
     # -- assembling the run -------------------------------------------------------------
 
     def _compile_rules(self) -> RuleSetLike:
-        paths = hooks.rule_pack_paths(self.pm, self._sink)
+        packs = list(hooks.rule_packs_by_plugin(self.pm, self._sink))
         functions = hooks.dsl_functions(self.pm, self._sink)
-        if not paths:
-            return _EmptyRuleSet()
+        while packs:
+            try:
+                return self._compile([path for _, path in packs], functions)
+            except RuleError as exc:
+                owner = _pack_owner(exc, packs)
+                if owner is None or self._sink is None:
+                    raise  # a configuration error, or strict: stop the run
+                # A plugin's broken pack is dropped, like a plugin that fails to load.
+                self._sink.append(PluginFailure(owner, f"plugin {owner!r} contributed a rule pack that does not compile: {exc.where}: {exc.message}"))
+                packs = [(name, path) for name, path in packs if name != owner]
+        return _EmptyRuleSet()
+
+    def _compile(self, paths: Sequence[Path], functions: Mapping[str, Any]) -> RuleSetLike:
         from compliance.dsl import load_rule_set  # the rule language is only needed when packs exist
 
         # The rounding policy goes only to rule sets whose rules read it: the
@@ -389,6 +400,18 @@ class Engine:
                 )
             )
         return adjusted
+
+
+def _pack_owner(error: RuleError, packs: Sequence[tuple[str, Path]]) -> str | None:
+    """The plugin whose pack holds the file ``error`` is about (None: not a pack file, e.g. a bad param)."""
+    if not error.source:
+        return None
+    source = Path(error.source).resolve()
+    for name, path in packs:
+        root = path.resolve()
+        if source == root or root in source.parents:
+            return name
+    return None
 
 
 def _matches_pack(selector: str, pack: str) -> bool:

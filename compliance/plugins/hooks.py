@@ -72,10 +72,18 @@ def enrich_document(
 
 def rule_pack_paths(pm: pluggy.PluginManager, failures: list[PluginFailure] | None = None) -> tuple[Path, ...]:
     """Every rule pack path contributed by the registered plugins, in registration order."""
-    paths: list[Path] = []
+    return tuple(path for _, path in rule_packs_by_plugin(pm, failures))
+
+
+def rule_packs_by_plugin(
+    pm: pluggy.PluginManager, failures: list[PluginFailure] | None = None
+) -> tuple[tuple[str, Path], ...]:
+    """``(plugin name, pack path)`` for every contributed pack, in registration order."""
+    packs: list[tuple[str, Path]] = []
     for impl in reversed(list(_impls(pm, "compliance_register_rule_packs"))):
-        paths.extend(Path(p) for p in _call(impl, "compliance_register_rule_packs", failures, None) or ())
-    return tuple(paths)
+        for path in _call(impl, "compliance_register_rule_packs", failures, None) or ():
+            packs.append((impl.plugin_name, Path(path)))
+    return tuple(packs)
 
 
 def dsl_functions(pm: pluggy.PluginManager, failures: list[PluginFailure] | None = None) -> dict[str, object]:

@@ -275,3 +275,15 @@ def test_a_file_no_loader_reads_is_one_line_and_exit_3(cli, workdir) -> None:
         "scan.bin: error no loader reads files like this (suffix '.bin')",
         "1 document(s) checked: 0 error(s), 0 warning(s), 0 note(s) (1 unreadable)",
     ]
+
+
+def test_a_plugins_broken_rule_pack_is_dropped_with_its_name(cli) -> None:
+    run = cli("bazhou.txt", "-p", "demo_broken_pack")
+    assert run.code == 1
+    (warning,) = run.err.splitlines()
+    assert warning.startswith(
+        "compliance: warning: plugin 'demo_broken_pack' contributed a rule pack that does not compile: ")
+    assert "broken_pack/pack.rules:4:" in warning
+    assert "DEMO-ERR-001" in run.out
+    strict = cli("bazhou.txt", "-p", "demo_broken_pack", "--strict-plugins")
+    assert strict.code == 2 and "broken_pack/pack.rules:4:" in strict.err
