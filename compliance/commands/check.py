@@ -102,6 +102,12 @@ def _colour(args: argparse.Namespace) -> bool:
     return args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _plain_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory, then rename it."""
     directory = path.parent if str(path.parent) else Path(".")
@@ -116,6 +122,8 @@ def write_atomically(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # Temporary files are private (0600); a report gets the mode a plain write would give it.
+        os.chmod(handle.name, _plain_file_mode())
         os.replace(handle.name, path)
     except OSError as exc:
         Path(handle.name).unlink(missing_ok=True)

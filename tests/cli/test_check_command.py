@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from compliance.cli import main
@@ -182,6 +183,9 @@ def test_output_file_is_written_whole_and_nothing_else_is_left(cli, workdir) -> 
     assert run.code == 1 and run.out == ""
     assert json.loads((workdir / "out" / "report.json").read_text(encoding="utf-8"))["summary"]["error"] == 1
     assert [p.name for p in (workdir / "out").iterdir()] == ["report.json"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (workdir / "out" / "report.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_reports_are_deterministic_and_jobs_keep_the_input_order(cli, workdir) -> None:
