@@ -104,10 +104,25 @@ class _TableDraft:
         self.pending_meta: list[Block] = []
         self.skip_header: list[list[str]] = []
         self.first = caption
+        #: The caption, title and labelled lines as printed (kept if no rows follow).
+        self.prose: list[Block] = [caption] if caption is not None else []
 
     @property
     def last_line(self) -> Block:
-        return self.rows[-1] if self.rows else (self.pending_meta[-1] if self.pending_meta else self.first)
+        for blocks in (self.rows, self.pending_meta, self.prose):
+            if blocks:
+                return blocks[-1]
+        return self.first
+
+
+class _PerfDraft:
+    """A performance target table being collected: its title line, period and rows."""
+
+    def __init__(self, kind: str, title: Block) -> None:
+        self.kind = kind
+        self.title = title
+        self.period: str | None = None
+        self.rows: list[Block] = []
 
 
 class Assembler:
@@ -132,7 +147,7 @@ class Assembler:
         self.para: list[Block] = []
         self.blank_before = False
         self.table: _TableDraft | None = None
-        self.perf: tuple[str, Block, list[Block], list[str]] | None = None
+        self.perf: _PerfDraft | None = None
         self.issues: list[ParseIssue] = []
         self.seen_structure = False
 
@@ -174,9 +189,13 @@ class Assembler:
         if draft is None:
             return
         if not draft.rows:
-            # A caption with no rows: keep what was printed as paragraphs.
+            # A caption with no rows: keep what was printed as paragraphs, and say so.
             self.issues.append(ParseIssue("table-without-rows", f"表{draft.number or ''}“{draft.title}”没有表格行",
                                           _span(draft.first, draft.last_line)))
+            for block in draft.prose:
+                paragraph = Paragraph(block.text, _span(block, block))
+                self.paragraphs.append(paragraph)
+                self._emit(paragraph)
             return
         header, body = split_header(draft.rows)
         width = header_width(header, body)
@@ -217,9 +236,11 @@ class Assembler:
                 draft.pending_meta.append(block)
             else:
                 _read_meta(draft.meta, block.text)
+                draft.prose.append(block)
             return True
         if not draft.rows and not draft.title and draft.caption is not None:
             draft.title = block.text
+            draft.prose.append(block)
             return True
         return False
 
@@ -260,10 +281,9 @@ class Assembler:
     def _close_perf(self) -> None:
         if self.perf is None:
             return
-        title_block, rows, period = self.perf[1], self.perf[2], self.perf[3]
-        self.perf, kind = None, self.perf[0]
-        last = rows[-1] if rows else title_block
-        table = build_perf_table(kind, title_block.text, period[0] if period else None, rows, _span(title_block, last))
+        draft, self.perf = self.perf, None
+        last = draft.rows[-1] if draft.rows else draft.title
+        table = build_perf_table(draft.kind, draft.title.text, draft.period, draft.rows, _span(draft.title, last))
         self.perf_tables.append(table)
         self._emit(table)
 
@@ -310,8 +330,8 @@ class Assembler:
             self._close_table()
         if self.perf is not None:
             period = vocab.PERF_PERIOD.match(text)
-            if period and not self.perf[2]:
-                self.perf[3].append(period.group(1))
+            if period and not self.perf.rows:
+                self.perf.period = period.group(1)
                 return
             self._close_perf()
         caption = vocab.CAPTION.match(text)
@@ -324,7 +344,7 @@ class Assembler:
         key = vocab.normalise_title(text)
         if key in vocab.PERF_TITLES:
             self._flush_paragraph()
-            self.perf = (vocab.PERF_TITLES[key], block, [], [])
+            self.perf = _PerfDraft(vocab.PERF_TITLES[key], block)
             return
         if key in vocab.TOC_TITLES and self.toc is None:
             self._flush_paragraph()
@@ -367,7 +387,7 @@ class Assembler:
                     self._close_toc()
                 self._flush_paragraph()
                 if self.perf is not None:
-                    self.perf[2].append(block)
+                    self.perf.rows.append(block)
                 else:
                     self._table_row(block)
             else:

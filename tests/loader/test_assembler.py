@@ -60,3 +60,11 @@ def test_change_with_contradicting_direction_keeps_an_issue() -> None:
     change = next(f for f in doc.facts if f.kind == "change")
     assert (change.subject, change.amount, change.direction, change.percent) == ("基本支出", Decimal("10.00"), "increase", Decimal("9.09"))
     assert [i.code for i in change.issues] == ["direction-mismatch"]
+
+
+def test_caption_without_rows_keeps_its_lines_as_paragraphs() -> None:
+    doc = load("第二部分 公开表\n\n表 5\n\n一般公共预算支出情况表\n\n单位：万元\n\n本表无数据可列。\n")
+    assert doc.tables == ()
+    assert [b.text for b in doc.sections[0].blocks] == ["表 5", "一般公共预算支出情况表", "单位：万元", "本表无数据可列。"]
+    assert [(i.code, i.span.start_line, i.span.last_line) for i in doc.issues] == [
+        ("table-without-rows", 3, 7), ("no-tables", 1, 9)]
