@@ -248,6 +248,8 @@ class Assembler:
         draft = self.table
         if draft is None:
             draft = self.table = self._uncaptioned(block)
+        else:
+            self._flush_paragraph()
         if draft.pending_meta:
             # Labelled lines after rows: a continuation page repeats them with the header.
             draft.skip_header = split_header(draft.rows)[0]
@@ -385,11 +387,11 @@ class Assembler:
             if block.kind == ROW:
                 if self.in_toc:
                     self._close_toc()
-                self._flush_paragraph()
                 if self.perf is not None:
+                    self._flush_paragraph()
                     self.perf.rows.append(block)
                 else:
-                    self._table_row(block)
+                    self._table_row(block)  # takes a pending title line, or flushes the paragraph
             else:
                 self._prose(block)
             self.blank_before = False

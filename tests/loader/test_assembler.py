@@ -68,3 +68,15 @@ def test_caption_without_rows_keeps_its_lines_as_paragraphs() -> None:
     assert [b.text for b in doc.sections[0].blocks] == ["表 5", "一般公共预算支出情况表", "单位：万元", "本表无数据可列。"]
     assert [(i.code, i.span.start_line, i.span.last_line) for i in doc.issues] == [
         ("table-without-rows", 3, 7), ("no-tables", 1, 9)]
+
+
+def test_table_without_caption_takes_its_title_line_and_an_issue() -> None:
+    doc = load("第二部分 公开表\n\n部门收支总体情况表\n收入\t\t支出\t\n项目\t预算数\t科目名称\t预算数\n"
+               "一、本年收入\t3.00\t201 一般公共服务支出\t3.00\n收入总计\t3.00\t支出总计\t3.00\n")
+    (table,) = doc.tables
+    assert (table.number, table.title, table.kind) == (None, "部门收支总体情况表", "income_expenditure_summary")
+    assert [(i.code, i.span.start_line) for i in table.issues] == [("table-without-caption", 4)]
+    assert table.span.start_line == 3
+    income, spending = table.sides
+    assert income.value(income.total, "预算数") == spending.value(spending.total, "预算数") == Decimal("3.00")
+    assert [b for b in doc.sections[0].blocks] == [table]
