@@ -105,7 +105,7 @@ CONTAINERS: dict[tuple[type, str], str] = {
 SPANNED = (Table, Row, Cell, PerfTable, Indicator, Paragraph, Fact, Section)
 
 
-# ---- runtime helpers (called from closures) ---------------------------------
+# ---- operations the compiled closures call -------------------------------
 
 
 def get_attr(obj: Any, name: str) -> Any:

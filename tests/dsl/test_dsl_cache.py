@@ -12,7 +12,7 @@ from compliance.dsl import cache_dir, load_rule_set
 from compliance.dsl import loader
 from compliance.dsl.parser import parse_text
 
-from dsl_helpers import PACK_HEADER, write_rules
+from dsl_support import PACK_HEADER, write_rules
 
 TEXT = PACK_HEADER + 'rule R-1 "缓存"\n  expect true\n'
 

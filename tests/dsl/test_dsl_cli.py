@@ -6,7 +6,7 @@ from pathlib import Path
 
 from compliance.cli import main
 
-from dsl_helpers import PACK_HEADER, write_rules
+from dsl_support import PACK_HEADER, write_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 NATIONAL = ROOT / "rules" / "national"

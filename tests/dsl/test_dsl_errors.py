@@ -10,7 +10,7 @@ from compliance.dsl import check_rule_files, load_rule_set
 from compliance.dsl.parser import parse_text
 from compliance.errors import RuleError
 
-from dsl_helpers import PACK_HEADER, write_rules
+from dsl_support import PACK_HEADER, write_rules
 
 SYNTAX_CASES = [
     ("single = in a comparison", 'rule A-1 "t"\n  expect x = 1\n', 2, 12,

@@ -8,7 +8,7 @@ from pathlib import Path
 from compliance.dsl import load_rule_set, needs_document
 from compliance.findings import Outcome, Severity
 
-from dsl_helpers import PACK_HEADER, run_rules, write_rules
+from dsl_support import PACK_HEADER, run_rules, write_rules
 
 TABLES = {
     "tables": [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compliance.testing import build_document, run_case_file, split_code
 
-from dsl_helpers import PACK_HEADER, write_rules
+from dsl_support import PACK_HEADER, write_rules
 
 
 def test_build_document_links_the_code_hierarchy_and_numbers_lines() -> None:

@@ -1,4 +1,4 @@
-"""Helpers for the rule-language tests: rule text in, results out."""
+"""Support for the rule-language tests: rule text in, results out."""
 
 from __future__ import annotations
 
