@@ -44,11 +44,13 @@ def header_width(header: Sequence[Sequence[str]], body: Sequence[Block]) -> int:
 
 
 def is_header_row(texts: Sequence[str], first: bool) -> bool:
-    """A leading row is a header unless it holds a figure, a code, a total or a lone label."""
+    """A leading row is a header unless it holds a figure, a code or a dash, or (after the first) one lone cell.
+
+    A lone cell after the first header row is a body row whose figures are all
+    blank: "因公出国（境）费用" with nothing beside it, or an empty table's 总计.
+    """
     filled = [t for t in texts if t]
     if not filled:
-        return False
-    if any(t in vocab.TOTAL_LABELS for t in filled) and not first and len(filled) == 1:
         return False
     if vocab.CODE_CELL.match(texts[0] or ""):
         return False
