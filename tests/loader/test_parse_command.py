@@ -65,11 +65,11 @@ def test_reader_closing_the_pipe_early_is_not_an_error() -> None:
     import subprocess
     import sys
 
-    process = subprocess.Popen([sys.executable, "-m", "compliance.cli", "parse", str(SAMPLE), "--format", "json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    head = process.stdout.read(20)
-    process.stdout.close()
-    errors = process.stderr.read()
-    assert process.wait(timeout=60) == 0
+    command = [sys.executable, "-m", "compliance.cli", "parse", str(SAMPLE), "--format", "json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        head = process.stdout.read(20)
+        process.stdout.close()
+        errors = process.stderr.read()
+        assert process.wait(timeout=60) == 0
     assert head.startswith(b"{") and errors == b""
