@@ -424,7 +424,7 @@ class Document:
         return None
 
     def parse_issues(self) -> Iterator[ParseIssue]:
-        """Every loading issue in the document: its own, its tables', rows', cells' and indicators'."""
+        """Every loading issue in the document: its own, its tables', rows', cells', indicators' and facts'."""
         yield from self.issues
         # Sides of a two-sided table share their rows' cells with it: walk the table only.
         for table in self.tables:
@@ -437,6 +437,8 @@ class Document:
             yield from perf.issues
             for indicator in perf.indicators:
                 yield from indicator.issues
+        for fact in self.facts:
+            yield from fact.issues
 
     def section(self, key: str) -> Section | None:
         """The first section whose number or title equals ``key``."""

@@ -60,6 +60,7 @@ def test_change_with_contradicting_direction_keeps_an_issue() -> None:
     change = next(f for f in doc.facts if f.kind == "change")
     assert (change.subject, change.amount, change.direction, change.percent) == ("基本支出", Decimal("10.00"), "increase", Decimal("9.09"))
     assert [i.code for i in change.issues] == ["direction-mismatch"]
+    assert [i.code for i in doc.parse_issues()] == ["no-tables", "direction-mismatch"]
 
 
 def test_caption_without_rows_keeps_its_lines_as_paragraphs() -> None:
