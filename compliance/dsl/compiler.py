@@ -52,16 +52,23 @@ from compliance.model import Document, Row, Section, Table
 
 
 class Symbol:
-    __slots__ = ("kind", "type", "node", "scope", "value", "error")
+    """A name in scope at compile time.
+
+    ``key`` is where a let or loop variable lives in the run-time env: unique
+    per declaration, so an inner ``let x`` never clobbers an outer ``x``.
+    """
+
+    __slots__ = ("kind", "type", "node", "scope", "value", "error", "key")
 
     def __init__(self, kind: str, type_: Any, node: ast.Node | None = None, scope: "Scope | None" = None,
-                 value: Any = None) -> None:
+                 value: Any = None, key: str = "") -> None:
         self.kind = kind  # "param" | "let" | "loop" | "global"
         self.type = type_
         self.node = node
         self.scope = scope
         self.value = value
         self.error: Fn | None = None
+        self.key = key
 
 
 class Scope:
@@ -136,8 +143,8 @@ class Compiler(RoundingBounds):
     def for_(self, node: ast.For, scope: Scope) -> Fn:
         inner = scope.child()
         items, item_type = self.binding_source(node.binding, scope)
-        var = node.binding.var
-        inner.symbols[var] = Symbol("loop", item_type)
+        var = _env_key(node.binding)
+        inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
         where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
         body = self.statements(node.body, inner, top=False)
 
@@ -159,9 +166,10 @@ class Compiler(RoundingBounds):
 
     def let(self, node: ast.Let, scope: Scope) -> Fn:
         fn, type_ = self.typed(node.expr, scope)
-        symbol = Symbol("let", type_, node.expr, scope)
+        name = _env_key(node)
+        symbol = Symbol("let", type_, node.expr, scope, key=name)
         scope.symbols[node.name] = symbol
-        name, error_key = node.name, "$e:" + node.name
+        error_key = "$e:" + name
 
         def run(env: Env) -> None:
             env[name] = fn(env)
@@ -287,8 +295,8 @@ class Compiler(RoundingBounds):
     def quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[Fn, Any]:
         inner = scope.child()
         items, item_type = self.binding_source(node.binding, scope)
-        var = node.binding.var
-        inner.symbols[var] = Symbol("loop", item_type)
+        var = _env_key(node.binding)
+        inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
         where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
         predicate = self.expr(node.predicate, inner) if node.predicate is not None else None
         kind = node.kind
@@ -342,7 +350,8 @@ class Compiler(RoundingBounds):
         if symbol.kind == "global":
             getter = GLOBALS[name][0]
             return (lambda env: getter(env["$doc"])), symbol.type
-        return (lambda env: env[name]), symbol.type
+        key = symbol.key
+        return (lambda env: env[key]), symbol.type
 
     def _attr(self, node: ast.Attr, scope: Scope):
         obj, type_ = self.typed(node.obj, scope)
@@ -528,8 +537,8 @@ class Compiler(RoundingBounds):
     def _comprehension(self, node: ast.Comprehension, scope: Scope):
         inner = scope.child()
         items, item_type = self.binding_source(node.binding, scope)
-        var = node.binding.var
-        inner.symbols[var] = Symbol("loop", item_type)
+        var = _env_key(node.binding)
+        inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
         where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
         expr, expr_type = self.typed(node.expr, inner)
 
@@ -550,6 +559,12 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
+
+
+def _env_key(node: ast.Node) -> str:
+    """A run-time env key unique to one declaration (a let, or a binding's variable)."""
+    name = node.name if isinstance(node, ast.Let) else node.var
+    return f"{name}@{node.line}:{node.column}"
 
 
 def _each(env: Env, items: Fn, var: str, where: Fn | None):

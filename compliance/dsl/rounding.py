@@ -44,11 +44,11 @@ class RoundingBounds:
             if symbol is not None and symbol.kind == "let" and symbol.node is not None:
                 if not _structural(symbol.node):
                     # A figure read from the document: its bound follows from the value already bound.
-                    name = node.name
-                    return lambda env: _value_error(env[name])
+                    key = symbol.key
+                    return lambda env: _value_error(env[key])
                 if symbol.error is None:
                     symbol.error = self.error_bound(symbol.node, symbol.scope)
-                compute, key = symbol.error, "$e:" + node.name
+                compute, key = symbol.error, "$e:" + symbol.key
 
                 def memo(env: Env) -> Any:
                     # Computed once per binding of the name, however many comparisons read it.

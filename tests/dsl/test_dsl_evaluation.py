@@ -225,3 +225,16 @@ def test_rule_metadata(tmp_path: Path) -> None:
         "R-1", "元数据", Severity.NOTE, ("a", "b"), "test.pack", "某文件 第三条", "说明")
     assert rule.source == text.rstrip()
     assert (rule.file, rule.line) == (str(path), 2)
+
+
+def test_an_inner_let_does_not_clobber_an_outer_one(tmp_path: Path) -> None:
+    text = '''
+rule R-1 "作用域"
+  let x = 1.00
+  for t in tables:
+    let x = 5.00
+    expect x == 5.00 within rounding
+  expect x == 1.00 within rounding
+  expect x == 1
+'''
+    assert run_rules(tmp_path, text, TABLES)["R-1"].outcome is Outcome.PASS
