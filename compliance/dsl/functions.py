@@ -252,5 +252,13 @@ def indel_distance(a: str, b: str) -> int:
 def half_unit(value: Any) -> Decimal:
     """Half a unit of the last printed decimal: ``2147.33`` stands for ±0.005."""
     if isinstance(value, Decimal) and value.is_finite():
-        return Decimal(5).scaleb(value.as_tuple().exponent - 1)
+        exponent = value.as_tuple().exponent
+        half = _HALF_UNITS.get(exponent)
+        if half is None:
+            half = _HALF_UNITS[exponent] = Decimal(5).scaleb(exponent - 1)
+        return half
     return Decimal(0)
+
+
+#: Half units by exponent; amounts have a handful of exponents, so this stays small.
+_HALF_UNITS: dict[int, Decimal] = {}
