@@ -194,9 +194,11 @@ def format_value(value: Any) -> str:
 
 
 def plain_value(value: Any) -> str:
-    """A value for ``Finding.values``: amounts without separators (``2147.33``)."""
+    """A value for ``Finding.values``: amounts without separators (``2147.33``); a list as a sum of terms."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, (tuple, list)):
+        return " + ".join("空" if v is None else plain_value(v) for v in value)
     return format_value(value)
 
 
