@@ -80,6 +80,8 @@ def pieces_to_document(path: str, pieces: Sequence[Piece], fmt: str) -> Document
     """Assemble pieces into a document and give its spans back their pages and boxes."""
     blocks, lines, where = layout_blocks(pieces)
     document = assemble(path, blocks, lines, fmt)
+    if not any(box is not None for _page, box in where.values()):
+        return document  # formats without boxes (Word, Excel, HTML): nothing to put back
     return _with_boxes(document, where)
 
 

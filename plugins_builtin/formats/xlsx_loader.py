@@ -19,13 +19,13 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from compliance import hookimpl
 from compliance.errors import LoadError
 from compliance.model import Document
 from plugins_builtin.formats import limits
-from plugins_builtin.formats.ooxml import open_package, parse_xml
+from plugins_builtin.formats.ooxml import open_package, parse_xml, read_part
 from plugins_builtin.formats.pieces import CAPTION_LINE, Grid, GridCell, Piece, TextPiece, clean_cell_text
 
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
@@ -34,20 +34,40 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 TWO_DIGIT_CODE_HEADERS = frozenset({"款", "项"})
 
 
-def _uncached_formulas(package: Any, source: str) -> list[str]:
-    """References of formula cells that carry no cached value, per sheet part."""
-    missing: list[str] = []
+class _Range(NamedTuple):
+    """A merged range, 1-based and inclusive."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+def _scan_sheets(package: Any, source: str) -> dict[str, tuple[list[_Range], list[str]]]:
+    """Per sheet part: its merged ranges and the formula cells that carry no cached value.
+
+    Read from the XML directly: openpyxl's read-only mode (much faster) does
+    not report merged ranges, and no mode says which formulas lack a value.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    found: dict[str, tuple[list[_Range], list[str]]] = {}
     for name in sorted(n for n in package.namelist() if _SHEET_PART.match(n)):
-        raw = package.read(name)
-        if b"<f" not in raw:
-            continue
-        root = parse_xml(raw, source)
-        for cell in root.iter(f"{_MAIN}c"):
-            formula = cell.find(f"{_MAIN}f")
-            value = cell.find(f"{_MAIN}v")
-            if formula is not None and (value is None or value.text in (None, "")):
-                missing.append(f"{name.rsplit('/', 1)[-1].removesuffix('.xml')}!{cell.get('r')}")
-    return missing
+        raw = read_part(package, name, source)
+        merges: list[_Range] = []
+        missing: list[str] = []
+        if b"<f" in raw or b"<mergeCell" in raw:
+            root = parse_xml(raw, source)
+            for merge in root.iter(f"{_MAIN}mergeCell"):
+                min_col, min_row, max_col, max_row = range_boundaries(merge.get("ref"))
+                merges.append(_Range(min_row, min_col, max_row, max_col))
+            for cell in root.iter(f"{_MAIN}c"):
+                formula = cell.find(f"{_MAIN}f")
+                value = cell.find(f"{_MAIN}v")
+                if formula is not None and (value is None or value.text in (None, "")):
+                    missing.append(f"{name.rsplit('/', 1)[-1].removesuffix('.xml')}!{cell.get('r')}")
+        found[name] = (merges, missing)
+    return found
 
 
 def number_text(value: int | float | Decimal, number_format: str) -> str:
@@ -68,7 +88,7 @@ def number_text(value: int | float | Decimal, number_format: str) -> str:
     return text + "%" if "%" in section else text
 
 
-def _cell_text(cell: Any) -> tuple[str, bool]:
+def _cell_text(cell: Any, number_format: str) -> tuple[str, bool]:
     """The printed text of a cell and whether it was an integer number."""
     value = cell.value
     if value is None:
@@ -77,7 +97,7 @@ def _cell_text(cell: Any) -> tuple[str, bool]:
         return ("TRUE" if value else "FALSE"), False
     if isinstance(value, (int, float, Decimal)):
         integral = isinstance(value, int) or float(value).is_integer()
-        return number_text(value, cell.number_format), integral
+        return number_text(value, number_format), integral
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" "), False
     if isinstance(value, (dt.date, dt.time)):
@@ -90,27 +110,33 @@ def _bordered(cell: Any) -> bool:
     return any(side is not None and side.style for side in (border.left, border.right, border.top, border.bottom))
 
 
-def _sheet_pieces(ws: Any, max_rows: int, source: str) -> list[Piece]:
-    if ws.max_row > max_rows:
-        raise LoadError(f"sheet {ws.title!r} has {ws.max_row:,} rows, more than the limit of {max_rows:,}",
-                        source=source)
-    merged = list(ws.merged_cells.ranges)
+def _sheet_pieces(ws: Any, merges: list[_Range], max_rows: int, source: str) -> list[Piece]:
     covered = {
-        (r, c): rng for rng in merged for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
+        (r, c): rng for rng in merges for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
     }
     rows: list[tuple[int, list[tuple[int, str, bool]], bool]] = []
     any_border = False
+    styles: dict[int, tuple[str, bool]] = {}
     frame: dict[int, list[int]] = {}  # row → columns of its bordered cells (an empty bordered column counts)
     for row in ws.iter_rows():
+        if row and getattr(row[0], "row", 0) > max_rows:
+            raise LoadError(f"sheet {ws.title!r} has more than {max_rows:,} rows, the limit", source=source)
         filled: list[tuple[int, str, bool]] = []
         bordered = False
         for cell in row:
             if not hasattr(cell, "column"):
                 continue
-            text, integral = _cell_text(cell)
+            # Styles are shared by many cells: look each one up once (openpyxl rebuilds them per access).
+            style_id = getattr(cell, "_style_id", None)
+            style = styles.get(style_id) if style_id is not None else None
+            if style is None:
+                style = (cell.number_format, _bordered(cell))
+                if style_id is not None:
+                    styles[style_id] = style
+            text, integral = _cell_text(cell, style[0])
             if text:
                 filled.append((cell.column, text, integral))
-            if _bordered(cell):
+            if style[1]:
                 bordered = True
                 frame.setdefault(cell.row, []).append(cell.column)
         any_border = any_border or bordered
@@ -195,7 +221,8 @@ def extract_xlsx(data: bytes, *, source: str, max_rows: int = limits.MAX_SHEET_R
     with package:
         if "xl/workbook.xml" not in package.namelist():
             raise LoadError("not an Excel workbook: the package has no xl/workbook.xml", source=source)
-        missing = _uncached_formulas(package, source)
+        sheets = _scan_sheets(package, source)
+    missing = [ref for _merges, refs in sheets.values() for ref in refs]
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         raise LoadError(
@@ -206,13 +233,14 @@ def extract_xlsx(data: bytes, *, source: str, max_rows: int = limits.MAX_SHEET_R
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged workbooks
         raise LoadError(f"damaged Excel workbook ({type(exc).__name__}: {exc})", source=source) from exc
     try:
         pieces: list[Piece] = []
         for ws in workbook.worksheets:
-            pieces.extend(_sheet_pieces(ws, max_rows, source))
+            merges = sheets.get(str(getattr(ws, "_worksheet_path", "")).lstrip("/"), ([], []))[0]
+            pieces.extend(_sheet_pieces(ws, merges, max_rows, source))
     finally:
         workbook.close()
     if not pieces:
