@@ -23,6 +23,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_load import measure  # noqa: E402  (the sibling script: median and minimum of N runs)
 from plugins_builtin.formats.docx_loader import load_docx  # noqa: E402
 from plugins_builtin.formats.html_loader import load_html  # noqa: E402
 from plugins_builtin.formats.pdf_loader import load_pdf  # noqa: E402
@@ -31,17 +32,6 @@ from plugins_builtin.formats.xlsx_loader import load_xlsx  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures"
 PDF_RATIO_TARGET = 1.3
 OFFICE_TARGET_MS = 100.0
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """Median wall time of ``action`` in milliseconds, after one warm-up run."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def paired_median_ms(first: Callable[[], object], second: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -98,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for suffix, load in (("docx", load_docx), ("xlsx", load_xlsx), ("html", load_html)):
         path = FIXTURES / "formats" / f"bazhou-2026-budget.{suffix}"
         data = path.read_bytes()
-        ms = median_ms(lambda: load(path, data), args.runs)
+        ms, _fastest = measure(lambda: load(path, data), args.runs)
         verdict = "ok" if ms < OFFICE_TARGET_MS else "OVER"
         print(f"{path.name:44} {ms:9.1f} ms  {verdict}")
     return 0
