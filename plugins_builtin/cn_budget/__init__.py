@@ -12,8 +12,14 @@ from __future__ import annotations
 from compliance import hookimpl
 from compliance.model import Document
 from plugins_builtin.cn_budget.enrich import enrich as _enrich
+from plugins_builtin.cn_budget.functions import FUNCTIONS
 
 
 @hookimpl
 def compliance_enrich_document(document: Document) -> Document | None:
     return _enrich(document)
+
+
+@hookimpl
+def compliance_register_functions() -> dict[str, object]:
+    return dict(FUNCTIONS)
