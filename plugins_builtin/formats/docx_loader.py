@@ -41,7 +41,7 @@ def _val(element: Any, path: str) -> str | None:
     return None if found is None else found.get(f"{_W}val")
 
 
-def _table(tbl: Any, ordinal: int) -> Grid:
+def _table(tbl: Any) -> Grid:
     """A ``w:tbl`` as a grid: ``gridSpan`` widens a cell, ``vMerge`` continuation lengthens the one above."""
     cells: list[GridCell] = []
     open_above: dict[int, int] = {}  # grid column → index in cells of the cell a vMerge continues
@@ -76,7 +76,6 @@ def _lengthen(cell: GridCell) -> GridCell:
 
 def _body_pieces(body: Any) -> Iterator[Piece]:
     """Paragraphs and tables in document order (content controls looked into)."""
-    ordinal = 0
     for child in body:
         tag = child.tag
         if tag == f"{_W}p":
@@ -86,8 +85,7 @@ def _body_pieces(body: Any) -> Iterator[Piece]:
             if text:
                 yield TextPiece(text, style=style, bold=bold)
         elif tag == f"{_W}tbl":
-            ordinal += 1
-            yield _table(child, ordinal)
+            yield _table(child)
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:

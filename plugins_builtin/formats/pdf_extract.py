@@ -159,9 +159,9 @@ def _open_failure(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- page reading
 
 
-def _read_page(page: Any, number: int, stats: TextLayerStats) -> _Page:
-    chars = page.chars
-    for ch in chars:
+def _count_text_layer(page: Any, stats: TextLayerStats) -> None:
+    """Add the page's characters to the counts that judge the text layer."""
+    for ch in page.chars:
         text = ch["text"]
         if text.isspace():
             continue
@@ -172,13 +172,19 @@ def _read_page(page: Any, number: int, stats: TextLayerStats) -> _Page:
             stats.garbled += 1
     stats.images += len(page.images)
 
+
+def _read_page(page: Any, number: int, stats: TextLayerStats) -> _Page:
+    """One page's text lines and table grids, top to bottom (a grid before text on the same line)."""
+    _count_text_layer(page, stats)
     tables = page.find_tables()
-    grids: list[tuple[float, Any]] = []
     boxes = [t.bbox for t in tables]
+    items: list[tuple[float, int, Any]] = []
     for table in tables:
-        grid = _grid_from_table(table, number)
-        if grid is not None:
-            grids.append((table.bbox[1], grid))
+        found = _grid_from_table(table, number)
+        if isinstance(found, Grid):
+            items.append((table.bbox[1], 0, found))
+        elif found:  # a one-column "table" (a boxed contents list): its lines are text
+            items.extend((ln.top, 1, ln) for ln in found)
 
     def outside_tables(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -189,14 +195,7 @@ def _read_page(page: Any, number: int, stats: TextLayerStats) -> _Page:
 
     text_page = page.filter(outside_tables) if boxes else page
     words = text_page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
-    lines = [ln for ln in _words_to_lines(words, number) if not _LEADER_ONLY.match(ln.text)]
-
-    items: list[tuple[float, int, Any]] = [(ln.top, 1, ln) for ln in lines]
-    for top, grid in grids:
-        if isinstance(grid, list):  # a one-column "table" (a boxed contents list): its lines are text
-            items.extend((ln.top, 1, ln) for ln in grid)
-        else:
-            items.append((top, 0, grid))
+    items.extend((ln.top, 1, ln) for ln in _words_to_lines(words, number) if not _LEADER_ONLY.match(ln.text))
     items.sort(key=lambda it: (it[0], it[1]))
     return _Page(number, float(page.width), float(page.height), [it[2] for it in items])
 
@@ -383,13 +382,11 @@ def _merge(master: Grid, piece: Grid) -> Grid:
         repeated += 1
     offset = master.n_rows - repeated
     appended = tuple(evolve(c, row=c.row + offset) for c in piece.cells if c.row >= repeated)
-    bbox = master.bbox
     return evolve(
         master,
         cells=master.cells + appended,
         n_rows=master.n_rows + piece.n_rows - repeated,
         row_pages=master.row_pages + piece.row_pages[repeated:],
-        bbox=bbox,
     )
 
 
