@@ -31,7 +31,7 @@ from attrs import define, evolve
 
 from compliance.errors import LoadError
 from plugins_builtin.formats.limits import MAX_PAGES
-from plugins_builtin.formats.pieces import CAPTION_LINE, BBox, Grid, GridCell, Piece, TextPiece, clean_cell_text, join_wrapped
+from plugins_builtin.formats.pieces import CAPTION_LINE, BBox, Grid, GridCell, Piece, TextPiece, clean_cell_text, join_wrapped, repair_radicals
 
 
 #: Lines in these top/bottom fractions of the page may be running headers or footers.
@@ -223,7 +223,7 @@ def _words_to_lines(words: Sequence[dict[str, Any]], page: int) -> list[_Line]:
 
 
 def _line_from_words(words: list[dict[str, Any]], page: int) -> _Line:
-    text = " ".join(w["text"] for w in words)
+    text = repair_radicals(" ".join(w["text"] for w in words))
     sizes = Counter(round(w["size"], 1) for w in words)
     return _Line(
         text=text,

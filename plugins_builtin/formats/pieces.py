@@ -46,11 +46,23 @@ def join_wrapped(lines: Iterable[str]) -> str:
     return out
 
 
+#: Kangxi radicals and CJK radical supplements: PDF fonts often map ideograph glyphs to these
+#: look-alike code points (``⼀`` for ``一``).  They are a text-layer artefact, never meant.
+_RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
+
+
+def repair_radicals(text: str) -> str:
+    """Radical look-alikes back to the ideographs they stand for (``⼀般`` → ``一般``); the rest untouched."""
+    if not _RADICALS.search(text):
+        return text
+    return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def clean_cell_text(text: str | None) -> str:
-    """A cell's text as one line: wrapped lines re-joined, runs of blanks collapsed."""
+    """A cell's text as one line: wrapped lines re-joined, blanks collapsed, radical look-alikes repaired."""
     if not text:
         return ""
-    return _SPACES.sub(" ", join_wrapped(text.splitlines())).strip()
+    return repair_radicals(_SPACES.sub(" ", join_wrapped(text.splitlines())).strip())
 
 
 def match_key(text: str) -> str:

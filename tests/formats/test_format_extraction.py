@@ -193,3 +193,15 @@ def test_pieces_become_a_captioned_table_with_boxes() -> None:
     assert cell is not None and cell.value == Decimal("1234.50")
     assert (cell.span.page, cell.span.bbox) == (3, (10.0, 10.0, 19.0, 19.0))
     assert document.lines[-2:] == ("项目\t金额", "合计\t1,234.50")
+
+
+def test_radical_look_alikes_from_pdf_fonts_are_repaired(make_pdf) -> None:  # type: ignore[no-untyped-def]
+    def draw(c: object, n: int) -> None:
+        c.setFont("STSong-Light", 12)  # type: ignore[attr-defined]
+        c.drawString(72, 700, "\u2f00、部门主要职能")  # type: ignore[attr-defined]
+        c.drawString(72, 680, "\u2f00般公共预算\u2f40出 ２０２６ 年")  # type: ignore[attr-defined]
+
+    path = make_pdf("radicals.pdf", draw)
+    texts = [p.text for p in extract_pdf(path.read_bytes(), source=str(path)) if isinstance(p, TextPiece)]
+    assert texts == ["一、部门主要职能", "一般公共预算支出 ２０２６ 年"]  # full-width digits stay as printed
+    assert clean_cell_text("\u2f00般\n公共预算") == "一般公共预算"
