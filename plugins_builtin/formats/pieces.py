@@ -2,9 +2,10 @@
 
 A format loader reads its file into a sequence of :class:`TextPiece` (a line
 or paragraph of prose, a heading, a caption line) and :class:`Grid` (a table
-with its merged cells), in reading order.  Each piece keeps where it came
-from (page and box for PDF; an ordinal position for the others) so that a
-finding can point at "page 12" and a report can highlight the cell.
+with its merged cells), in reading order.  PDF pieces keep their page and box
+so that a finding can point at "page 12" and a report can highlight the cell;
+the other formats have neither, and their spans are positions in the text
+form the pieces are laid out as (see :mod:`plugins_builtin.formats.to_document`).
 
 Nothing here knows of any particular format or of budget tables.
 """
