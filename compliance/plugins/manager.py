@@ -92,7 +92,10 @@ def create_manager(
         if module_name.startswith(BLOCK_PREFIX) or pm.has_plugin(module_name) or pm.is_blocked(module_name):
             continue
         try:
-            register(importlib.import_module(module_name), module_name)
+            module = importlib.import_module(module_name)
+            # Named with -p while also installed through its entry point: one registration.
+            if not pm.is_registered(module):
+                register(module, module_name)
         except Exception as exc:  # noqa: BLE001
             fail(module_name, exc)
     for index, plugin in enumerate(objects):
