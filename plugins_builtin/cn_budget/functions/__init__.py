@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from plugins_builtin.cn_budget.functions import units
+from plugins_builtin.cn_budget.functions import text, units
 
-FUNCTIONS = MappingProxyType({**units.FUNCTIONS})
+FUNCTIONS = MappingProxyType({**units.FUNCTIONS, **text.FUNCTIONS})
