@@ -1,0 +1,239 @@
+"""Rule-language functions for the arithmetic of budget tables: what adds up to what.
+
+The rule language can say "this cell equals the sum of those cells"; what it
+cannot see is *which* cells a printed table means to add up, because that is
+carried by layout conventions of the budget templates rather than by codes:
+
+- a two-sided table (收支总表) is two ledgers side by side; arithmetic runs on
+  each side (:func:`ledgers`);
+- flat tables outline their rows with printed markers: ``一、`` heads a top
+  line, ``1.`` a line inside it, an unmarked line continues the level of the
+  line above (or opens the level below a marked line), and ``其中：`` opens a
+  list of sub-items that are *part of* the line above, not addends of its
+  siblings (:func:`top_rows`, :func:`parts_of`, :func:`sub_items_of`);
+- a column headed 合计/小计/总计 adds up the columns beside it under the same
+  header, taking a group's own 小计 instead of its members
+  (:func:`column_sums`).
+
+Money is compared across tables only in one unit; :func:`in_unit` converts by
+a power of ten *without* changing how many digits were printed, so a figure
+keeps its rounding interval (3,037.70 万元 is 30,377,000 元 ± 50 元).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Mapping
+
+from compliance.dsl import needs_document
+from compliance.model import Column, Document, Row, Table
+from plugins_builtin.cn_budget.functions.units import unit_factor
+
+#: Printed outline markers: ``一、`` (level 1), ``1.`` / ``1、`` / ``（一）`` (level 2).
+_LEVEL_ONE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_LEVEL_TWO = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(][一二三四五六七八九十]+[）)])")
+_SUB_ITEM = re.compile(r"^\s*其中\s*[:：]")
+
+#: Last header words of a column that adds up its neighbours.
+_TOTAL_WORDS = ("合计", "小计", "总计")
+
+
+@needs_document
+def ledgers(document: Document) -> tuple[Table, ...]:
+    """Every table whose rows are one ledger: a two-sided table counts as its two sides."""
+    out: list[Table] = []
+    for table in document.tables:
+        out.extend(table.sides if table.sides else (table,))
+    return tuple(out)
+
+
+def side_of(table: Table | None, side: str) -> Table | None:
+    """One side (``"income"`` / ``"expenditure"``) of a two-sided table; blank when it was not split."""
+    if table is None:
+        return None
+    for part in table.sides:
+        if part.side == side:
+            return part
+    return None
+
+
+# ---- rows ---------------------------------------------------------------------------
+
+
+def _label_text(table: Table, row: Row) -> str:
+    """The label as printed, markers included (``Row.label`` has them stripped)."""
+    for column in table.columns:
+        if column.role == "label":
+            cell = row.cell(column.index)
+            if cell is not None and cell.text.strip():
+                return cell.text
+    return row.label
+
+
+def _outline(table: Table) -> list[tuple[Row, int, bool]]:
+    """Each non-total row with its outline level and whether it is a 其中 sub-item."""
+    out: list[tuple[Row, int, bool]] = []
+    previous_level, previous_marked, in_sub_list = 0, False, False
+    for row in table.rows:
+        if row.is_total:
+            continue
+        text = _label_text(table, row)
+        if _SUB_ITEM.match(text):
+            level, marked, sub = previous_level + 1 if not in_sub_list else previous_level, True, True
+        elif _LEVEL_ONE.match(text):
+            level, marked, sub = 1, True, False
+        elif _LEVEL_TWO.match(text):
+            level, marked, sub = 2, True, False
+        elif in_sub_list:
+            level, marked, sub = previous_level, False, True  # the 其中 list goes on
+        elif previous_marked:
+            level, marked, sub = previous_level + 1, False, False  # unmarked lines under a marked line
+        else:
+            level, marked, sub = max(previous_level, 1), False, False
+        out.append((row, level, sub))
+        previous_level, previous_marked, in_sub_list = level, marked and not sub, sub
+    return out
+
+
+def _has_hierarchy(table: Table) -> bool:
+    return any(row.children for row in table.rows)
+
+
+def top_rows(table: Table) -> tuple[Row, ...]:
+    """The rows a table's total row adds up.
+
+    In a table with a code or group hierarchy: the rows no other row rolls up
+    (类 rows, or a department line above them). In a flat table: the rows of
+    the first outline level, without 其中 sub-items.
+    """
+    if _has_hierarchy(table) or any(row.code for row in table.rows):
+        inner = {id(child) for row in table.rows for child in row.children}
+        return tuple(r for r in table.rows if not r.is_total and id(r) not in inner)
+    outline = _outline(table)
+    top = min((level for _, level, sub in outline if not sub), default=1)
+    return tuple(row for row, level, sub in outline if level == top and not sub)
+
+
+def _below(table: Table, row: Row) -> list[tuple[Row, int, bool]]:
+    """The outline entries after ``row`` until the next line at its level or above."""
+    outline = _outline(table)
+    for position, (candidate, level, _sub) in enumerate(outline):
+        if candidate is row:
+            out = []
+            for entry in outline[position + 1:]:
+                if entry[1] <= level:
+                    break
+                out.append(entry)
+            return out
+    return []
+
+
+def parts_of(table: Table, row: Row) -> tuple[Row, ...]:
+    """The addends of a flat table's line: the lines one level below it (其中 items excluded)."""
+    below = [entry for entry in _below(table, row) if not entry[2]]
+    if not below:
+        return ()
+    level = min(entry[1] for entry in below)
+    return tuple(r for r, entry_level, _ in below if entry_level == level)
+
+
+def sub_items_of(table: Table, row: Row) -> tuple[Row, ...]:
+    """The 其中 sub-items printed directly under a line (part of it, not addends of its siblings)."""
+    out: list[Row] = []
+    for candidate, _level, sub in _below(table, row):
+        if not sub:
+            break
+        out.append(candidate)
+    return tuple(out)
+
+
+def outline_rows(table: Table) -> tuple[Row, ...]:
+    """The lines of a flat table that have addends or sub-items under them."""
+    if _has_hierarchy(table) or any(row.code for row in table.rows):
+        return ()
+    return tuple(row for row, _level, _sub in _outline(table) if parts_of(table, row) or sub_items_of(table, row))
+
+
+def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
+    """Every row of ``table`` whose joined code is ``code`` (a 项 may hold several projects)."""
+    return tuple(row for row in table.rows if row.code_text == code)
+
+
+# ---- columns ------------------------------------------------------------------------
+
+
+def _is_total_column(column: Column) -> bool:
+    return bool(column.path) and column.path[-1].replace(" ", "").endswith(_TOTAL_WORDS)
+
+
+def _parts_under(columns: list[Column], prefix: tuple[str, ...], exclude: Column) -> list[Column]:
+    """The columns under ``prefix`` that add up to its total: a group's 小计, else its members."""
+    out: list[Column] = []
+    seen: list[str] = []
+    for column in columns:
+        if column is exclude or len(column.path) <= len(prefix) or column.path[:len(prefix)] != prefix:
+            continue
+        head = column.path[len(prefix)]
+        if head in seen:
+            continue
+        seen.append(head)
+        group = prefix + (head,)
+        members = [c for c in columns if c.path[:len(group)] == group]
+        exact = [c for c in members if c.path == group]
+        if exact:
+            out.append(exact[0])
+            continue
+        subtotal = [c for c in members if len(c.path) == len(group) + 1 and _is_total_column(c)]
+        out.extend(subtotal[:1] or _parts_under(columns, group, exclude))
+    return out
+
+
+def column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
+    """Each 合计/小计/总计 column with the columns it adds up: ``{"total": c, "parts": (…)}``.
+
+    A total column ``P + (合计,)`` adds the columns under the header ``P``;
+    a sub-group with its own 小计 contributes that 小计 only.
+    """
+    amounts = [c for c in table.columns if c.role == "amount"]
+    out: list[Mapping[str, Any]] = []
+    for column in amounts:
+        if not _is_total_column(column):
+            continue
+        parts = _parts_under(amounts, column.path[:-1], column)
+        if parts:
+            out.append({"total": column, "parts": tuple(parts)})
+    return tuple(out)
+
+
+# ---- units --------------------------------------------------------------------------
+
+
+def in_unit(value: Decimal | None, from_unit: str | None, to_unit: str | None) -> Decimal | None:
+    """``value`` (printed in ``from_unit``) in ``to_unit``, keeping its printed digits.
+
+    Units differ by powers of ten, so the conversion shifts the exponent: the
+    result's last digit still marks the printed precision, and a rounding-aware
+    comparison gives it the interval the original figure had.  A table without
+    a unit is taken to be in the other table's unit.
+    """
+    if value is None or not from_unit or not to_unit or from_unit == to_unit:
+        return value
+    ratio = unit_factor(from_unit) / unit_factor(to_unit)
+    shift = ratio.adjusted()
+    if Decimal(1).scaleb(shift) != ratio:
+        return value * ratio  # pragma: no cover - every known unit is a power of ten of 元
+    return value.scaleb(shift)
+
+
+FUNCTIONS = {
+    "ledgers": ledgers,
+    "side_of": side_of,
+    "top_rows": top_rows,
+    "parts_of": parts_of,
+    "sub_items_of": sub_items_of,
+    "outline_rows": outline_rows,
+    "rows_with_code": rows_with_code,
+    "column_sums": column_sums,
+    "in_unit": in_unit,
+}
