@@ -46,6 +46,13 @@ SUBJECT_RULES: tuple[tuple[str, str], ...] = (
 GENERIC_SUBJECTS = frozenset({"价值", "涉及预算金额"})
 _LEADING_NOUN = re.compile(r"^(?:\d+[.．、]\s*)?(?:其中[:：])?\s*([^\d\s，,]+)")
 
+#: A functional-classification path spelled in prose: "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）".
+CODE_PATH = re.compile(r"(?P<name>.+?)[（(](?P<level>类|款|项)[）)]")
+#: A clause or sentence opening the parts of the figure before it ("其中：", "包括：").
+BREAKDOWN_OPENER = re.compile(r"^(?:其中|包括)\s*[:：]")
+#: A paragraph ending so announces that the paragraphs after it list the parts.
+BREAKDOWN_TRAILER = re.compile(r"(?:其中|包括)\s*[:：]?\s*$")
+
 #: Labelled paragraphs of a project explanation.
 PROJECT_HEADING = re.compile(r"^项目名称\s*[:：]\s*(.+)$")
 BUDGET_LABEL = re.compile(rf"^预算安排规模\s*[:：]\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT})")
@@ -122,6 +129,7 @@ class FactExtractor:
     def _blocks(self, blocks: Iterable[object], section: str | None, project: str | None, facts: list[Fact]) -> None:
         """Append the facts of these blocks to ``facts`` (which also holds every earlier fact)."""
         budget: Fact | None = None
+        listing: _Breakdown | None = None  # parts listed one per paragraph after "…，其中："
         for block in blocks:
             if not isinstance(block, Paragraph):
                 continue
@@ -137,7 +145,17 @@ class FactExtractor:
                 if match:
                     facts.append(self._allocation(block, match.end(), project, budget, section))
                     continue
+            first = len(facts)
             self.paragraph_facts(block, section, facts)
+            stated = next((f for f in facts[first:] if f.kind in ("amount", "share")), None)
+            if BREAKDOWN_TRAILER.search(text) and stated is not None:
+                if listing is not None:
+                    listing.close(facts, section)
+                listing = _Breakdown(stated)
+            elif listing is not None and stated is not None:
+                listing.parts.append(stated)
+        if listing is not None:
+            listing.close(facts, section)
 
     # -- one paragraph -------------------------------------------------------------
     def paragraph_facts(self, paragraph: Paragraph, section: str | None, facts: list[Fact] | None = None) -> list[Fact]:
@@ -145,18 +163,30 @@ class FactExtractor:
         facts = [] if facts is None else facts
         if not _FIGURE_HINT.search(paragraph.text):
             return facts
+        previous: Fact | None = None
+        breakdown: _Breakdown | None = None
         for sentence, start in _pieces(paragraph.text, 0, SENTENCE_END):
             clauses = [_Clause(t, s) for t, s in _pieces(sentence, start, CLAUSE_END)]
-            self._sentence(clauses, paragraph, section, facts)
+            breakdown, last = self._sentence(clauses, paragraph, section, facts, breakdown, previous)
+            previous = last or previous
+        if breakdown is not None:
+            breakdown.close(facts, section)
         return facts
 
-    def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None, facts: list[Fact]) -> None:
+    def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None, facts: list[Fact],
+                  breakdown: "_Breakdown | None", previous: Fact | None) -> tuple["_Breakdown | None", Fact | None]:
+        """Read one sentence's clauses; return the breakdown still open and the sentence's last amount."""
         last: Fact | None = None
         index = 0
         while index < len(clauses):
             clause = clauses[index]
             match = clause.match
             following = clauses[index + 1] if index + 1 < len(clauses) else None
+            if breakdown is None and BREAKDOWN_OPENER.match(clause.text):
+                # "X 万元，其中：a，b" opens the parts of X; a sentence opening "其中：" those of the one before.
+                head = last if last is not None else (previous if index == 0 else None)
+                if head is not None:
+                    breakdown = _Breakdown(head)
             if clause.kind == "change" and match:
                 percent = following.match if following is not None and following.kind == "percent" else None
                 end = following if percent else clause
@@ -193,9 +223,12 @@ class FactExtractor:
                     share=_decimal(share.group("share")) if share else None, section=section,
                 )
                 facts.append(last)
+                if breakdown is not None and breakdown.head is not last:
+                    breakdown.parts.append(last)
                 index += 2 if share else 1
                 continue
             index += 1
+        return breakdown, last
 
     def _allocation(self, paragraph: Paragraph, offset: int, project: str, budget: Fact | None,
                     section: str | None) -> Fact:
@@ -220,6 +253,34 @@ class FactExtractor:
         start = span.start_column + first.start
         return Span(span.start_line, start, span.start_line, span.start_column + last.start + len(last.text) - 1,
                     page=span.page)
+
+
+class _Breakdown:
+    """A stated figure and the parts stated after its "其中：" or "包括：", in one or several sentences or paragraphs."""
+
+    __slots__ = ("head", "parts")
+
+    def __init__(self, head: Fact) -> None:
+        self.head = head
+        self.parts: list[Fact] = []
+
+    def close(self, facts: list[Fact], section: str | None) -> None:
+        """Append the ``breakdown`` fact (the head's subject and amount, the parts as items), if any part was stated."""
+        if not self.parts:
+            return
+        head, last = self.head, self.parts[-1]
+        span = Span.covering(head.span, last.span) if last.span.start_line >= head.span.start_line else head.span
+        facts.append(Fact("breakdown", head.subject, head.text, span, amount=head.amount, unit=head.unit,
+                          items=tuple(self.parts), section=section))
+
+
+def subject_path(subject: str) -> tuple[str, ...]:
+    """The 类/款/项 names a subject spells: "教育支出（类）进修及培训（款）培训支出（项）" → three names."""
+    names = []
+    for match in CODE_PATH.finditer(subject):
+        name = re.sub(r"^\d+[.．、]\s*", "", match.group("name")).strip()
+        names.append(name)
+    return tuple(names)
 
 
 def _amount_of(subject: str, section: str | None, earlier: Sequence[Fact]) -> Decimal | None:

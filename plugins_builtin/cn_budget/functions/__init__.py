@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from plugins_builtin.cn_budget.functions import tables, text, units
+from plugins_builtin.cn_budget.functions import narrative, tables, text, units
 
-FUNCTIONS = MappingProxyType({**units.FUNCTIONS, **text.FUNCTIONS, **tables.FUNCTIONS})
+FUNCTIONS = MappingProxyType({**units.FUNCTIONS, **text.FUNCTIONS, **tables.FUNCTIONS, **narrative.FUNCTIONS})

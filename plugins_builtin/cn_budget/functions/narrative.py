@@ -1,0 +1,469 @@
+"""Rule-language functions tying the explanations (情况说明) to the tables and performance tables.
+
+A stated figure names a table figure by its subject and by the explanation it
+stands in ("基本支出" under 支出预算情况说明 is 表3's 基本支出 total; under
+一般公共预算当年拨款情况说明 it is 表5's).  :data:`LINKS` says which, as data:
+one row per kind of statement, tried in order, the first whose context and
+subject match wins.  A new phrasing or table layout is a new row here.
+
+Every function takes and returns plain values or model objects; a reference to
+a table figure is a read-only mapping with ``value`` (in the stated unit, or
+``None`` when the cell is blank), ``place`` (how a reviewer finds it: 表2「总计」
+一般公共预算列), ``at`` (the cell, row or perf table to point at) and ``found``
+(whether the named row and column exist).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
+
+from attrs import frozen
+
+from compliance.dsl import needs_document
+from compliance.dsl.functions import normalize_text
+from compliance.model import Document, Fact, Indicator, PerfTable, Row, Table
+from plugins_builtin.cn_budget.facts import subject_path
+from plugins_builtin.cn_budget.functions.units import to_unit
+
+
+@frozen
+class Ref:
+    """A table figure: ``table`` a kind, ``side`` of a two-sided table, ``row`` and ``column`` selectors.
+
+    ``row``: ``"total"`` (the total row), ``"path"`` (the 类/款/项 path the subject
+    spells), ``"label:TEXT"`` (the row so labelled; ``{name}`` is the subject's
+    ``name`` group).  ``column``: ``"first"`` (the first amount column) or a
+    header name or path ending (``"财政拨款/小计"``); ``{name}`` as above.
+    ``perf:KIND:KEY`` in ``table`` reads the budget line KEY of the perf tables
+    of that kind, summed.
+    """
+
+    table: str
+    row: str = "total"
+    column: str = "first"
+    side: str | None = None
+
+
+@frozen
+class Link:
+    """Statements whose section titles match ``context`` and subject matches ``subject`` name ``refs``.
+
+    ``share_of`` is the figure a share (占 x%) of this subject is a share of.
+    """
+
+    context: re.Pattern[str]
+    subject: re.Pattern[str]
+    refs: tuple[Ref, ...]
+    share_of: Ref | None = None
+
+
+def _link(context: str, subject: str, *refs: Ref, share_of: Ref | None = None) -> Link:
+    return Link(re.compile(context), re.compile(subject), refs, share_of)
+
+
+# Contexts: the words of the explanation's heading (its own or an enclosing one).
+_OVERALL = r"收支预算情况的?总体说明"
+_FISCAL = r"财政拨款收支预算"
+_INCOME = r"收入预算情况"
+_SPENDING = r"支出预算情况说明"
+_GENERAL = r"一般公共预算当年拨款"
+_BASIC = r"基本支出情况"
+_THREE = r"三公"
+_ENTRUSTED = r"委托业务费"
+_CARRYOVER = r"结转结余"
+_OPERATION = r"运行经费"
+_PERFORMANCE = r"预算绩效"
+_PROCUREMENT = r"政府采购"
+
+_INCOME_TOTAL = Ref("income_expenditure_summary", side="income")
+_SPENDING_TOTAL = Ref("income_expenditure_summary", side="expenditure")
+
+#: Which table figure each kind of statement names; the first matching row wins.
+LINKS: tuple[Link, ...] = (
+    _link(_FISCAL, r"^(?:财政拨款收支总预算|财政拨款收支预算总额)$",
+          Ref("fiscal_summary", side="income"), Ref("fiscal_summary", side="expenditure")),
+    _link(_FISCAL, r"^一般公共预算(?:拨款)?$", Ref("fiscal_summary", "label:一般公共预算", side="income")),
+    _link(_FISCAL, r"^(?P<name>.+支出)$", Ref("fiscal_summary", "label:{name}", "一般公共预算", side="expenditure")),
+    _link(_OVERALL, r"^(?:收支总预算|收支预算总额)$", _INCOME_TOTAL, _SPENDING_TOTAL),
+    _link(_INCOME, r"^(?:部门)?收入预算(?:合计|总额)?$", _INCOME_TOTAL, Ref("income_summary", column="总计")),
+    _link(_INCOME, r"^一般公共预算(?:拨款)?$", Ref("income_summary", column="一般公共预算"),
+          share_of=Ref("income_summary", column="总计")),
+    _link(_INCOME, r"^(?P<name>.+)$", Ref("income_summary", column="{name}"),
+          share_of=Ref("income_summary", column="总计")),
+    _link(_SPENDING, r"^(?:部门)?支出预算(?:合计|总额)?$", _SPENDING_TOTAL, Ref("expenditure_summary", column="合计")),
+    _link(_SPENDING, r"^(?P<name>基本支出|项目支出)$", Ref("expenditure_summary", column="{name}"),
+          share_of=Ref("expenditure_summary", column="合计")),
+    _link(_GENERAL, r"^一般公共预算(?:拨款|当年拨款)?(?:合计|总额)?$", Ref("general_budget_expenditure", column="合计")),
+    _link(_GENERAL, r"^(?P<name>基本支出|项目支出)$", Ref("general_budget_expenditure", column="{name}"),
+          share_of=Ref("general_budget_expenditure", column="合计")),
+    _link(_GENERAL, r"（(?:类|款|项)）$", Ref("general_budget_expenditure", "path", "合计"),
+          share_of=Ref("general_budget_expenditure", column="合计")),
+    _link(_BASIC, r"^(?:一般公共预算)?基本支出(?:合计)?$", Ref("general_budget_basic", column="合计")),
+    _link(_BASIC, r"^(?P<name>人员经费|公用经费)$", Ref("general_budget_basic", column="{name}"),
+          share_of=Ref("general_budget_basic", column="合计")),
+    _link(_THREE, r"三公.*经费$", Ref("three_public", column="合计")),
+    _link(_THREE, r"^(?P<name>.+)$", Ref("three_public", "label:{name}", "合计")),
+    _link(_ENTRUSTED, r"^委托业务费$", Ref("entrusted_business", column="合计")),
+    _link(_ENTRUSTED, r"^(?P<name>.+?)委托业务费$", Ref("entrusted_business", "label:{name}", "合计")),
+    _link(_CARRYOVER, r"^上年结转结余$", Ref("carryover", column="合计"), Ref("income_expenditure_summary", "label:上年结转结余", side="income")),
+    _link(_CARRYOVER, r"^(?P<name>财政拨款|非财政拨款)$", Ref("carryover", column="{name}/小计")),
+    _link(_CARRYOVER, r"^(?P<name>.+?)\s*结转(?:结余)?$", Ref("carryover", "label:{name}", "合计")),
+    _link(_OPERATION, r"^机关运行经费$", Ref("general_budget_basic", column="公用经费")),
+    _link(_PERFORMANCE, r"整体.*涉及预算金额$", _INCOME_TOTAL, Ref("perf:department:合计")),
+    _link(_PERFORMANCE, r"^财政拨款项目涉及预算金额$", Ref("general_budget_project", column="项目支出合计"),
+          Ref("perf:project:财政拨款")),
+    _link(_PERFORMANCE, r"^非财政拨款项目涉及预算金额$", Ref("perf:project:其他资金")),
+)
+
+#: Budget lines of a perf table that are its total, not a part of it.
+PERF_TOTAL_KEYS = ("合计", "年度预算总额", "资金总额", "预算总额")
+#: Words a cost indicator or an allocation item adds to the thing it costs ("专线租赁成本" ~ "专线租赁费用").
+_COST_NOISE = re.compile(r"(?:成本|费用|经费|资金|支出|预算)$")
+_LEVEL_SUFFIX = re.compile(r"指标$")
+
+
+# ---- the document, indexed once -----------------------------------------------------
+
+
+class _Index:
+    """Section titles by fact section path, and a few lookups, for one document."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.titles: dict[str, str] = {}
+        for section in document.sections:
+            self._walk(section, (), ())
+        self.tables: dict[str, Table] = {}
+        for table in document.tables:
+            if table.kind and table.kind not in self.tables:
+                self.tables[table.kind] = table
+
+    def _walk(self, section: Any, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
+        path, titles = path + (section.key,), titles + (section.title,)
+        self.titles["/".join(path)] = " / ".join(titles)
+        for child in section.children:
+            self._walk(child, path, titles)
+
+    def context(self, fact: Fact) -> str:
+        return self.titles.get(fact.section or "", "")
+
+
+_INDEX: list[_Index] = []
+
+
+def _index(document: Document) -> _Index:
+    """One index per document, kept while rules run on it (a check runs many rules on one document)."""
+    if _INDEX and _INDEX[0].document is document:
+        return _INDEX[0]
+    _INDEX[:] = [_Index(document)]
+    return _INDEX[0]
+
+
+# ---- resolving references -----------------------------------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize_text(_strip_label(a)) == normalize_text(_strip_label(b))
+
+
+_LABEL_NOISE = re.compile(r"^(?:其中\s*[:：]\s*|\d+[.．、]\s*|[一二三四五六七八九十]+、)|（小计）$|\(小计\)$")
+
+
+def _strip_label(text: str) -> str:
+    return _LABEL_NOISE.sub("", text.strip())
+
+
+def _find_row(table: Table, selector: str, subject: str) -> Row | None:
+    if selector == "total":
+        return table.total
+    if selector == "path":
+        return _row_by_path(table, subject_path(subject))
+    wanted = selector.split(":", 1)[1]
+    for row in table.rows:
+        if _same(row.label, wanted):
+            return row
+    return None
+
+
+def _row_by_path(table: Table, path: Sequence[str]) -> Row | None:
+    """The row reached by following 类 → 款 → 项 names down the code hierarchy."""
+    if not path:
+        return None
+    candidates: Iterable[Row] = [r for r in table.rows if r.level == 1]
+    found: Row | None = None
+    for name in path:
+        found = next((r for r in candidates if _same(r.label, name)), None)
+        if found is None:
+            return None
+        candidates = found.children
+    return found
+
+
+def _side(table: Table, side: str | None) -> Table:
+    if side is None:
+        return table
+    return next((s for s in table.sides if s.side == side), table)
+
+
+def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, Any] | None:
+    if ref.table.startswith("perf:"):
+        return _perf_reference(index.document, ref, fact)
+    table = index.tables.get(ref.table)
+    if table is None:
+        return None
+    table = _side(table, ref.side)
+    row = _find_row(table, ref.row.replace("{name}", name), fact.subject)
+    wanted = ref.column.replace("{name}", name)
+    column = table.amount_columns[0] if wanted == "first" and table.amount_columns else (
+        table.column(tuple(wanted.split("/"))) if wanted != "first" else None)
+    if column is not None and column.role != "amount":
+        column = None
+    label = table.label if table.number else table.title
+    if row is None or column is None:
+        what = "行" if row is None else "列"
+        return _ref(None, f"{label}中与「{fact.subject}」对应的{what}", table, False)
+    cell = row.cell(column.index)
+    value = cell.value if cell is not None else None
+    if value is not None and table.unit and fact.unit and table.unit != fact.unit:
+        value = to_unit(value, table.unit, fact.unit)
+    place = f"{label}「{_strip_label(row.label)}」{column.name}列"
+    return _ref(value, place, cell if cell is not None and not cell.blank else row, True)
+
+
+def _perf_reference(document: Document, ref: Ref, fact: Fact) -> Mapping[str, Any] | None:
+    _, kind, key = ref.table.split(":", 2)
+    perfs = tuple(p for p in document.perf_tables if p.kind == kind)
+    if not perfs:
+        return None
+    values = [p.budget.get(key) for p in perfs]
+    if all(v is None for v in values):
+        return _ref(None, f"绩效目标表「{key}」", perfs, False)
+    total = sum((v for v in values if v is not None), Decimal(0))
+    what = "部门整体绩效目标表" if kind == "department" else f"{len(perfs)} 张项目支出绩效目标表"
+    place = f"{what}「{key}」" + ("合计" if len(perfs) > 1 else "")
+    return _ref(total, place, perfs, True)
+
+
+def _ref(value: Decimal | None, place: str, at: Any, found: bool) -> Mapping[str, Any]:
+    return MappingProxyType({"value": value, "place": place, "at": at, "found": found})
+
+
+def _link_of(index: _Index, fact: Fact) -> tuple[Link, str] | None:
+    context = index.context(fact)
+    if not context:
+        return None
+    for link in LINKS:
+        if not link.context.search(context):
+            continue
+        match = link.subject.search(fact.subject)
+        if match:
+            return link, (match.groupdict().get("name") or "").strip()
+    return None
+
+
+@needs_document
+def text_figures(document: Document, fact: Fact) -> tuple[Mapping[str, Any], ...]:
+    """The table figures a stated amount names (none when the statement is not tied to a table)."""
+    index = _index(document)
+    found = _link_of(index, fact)
+    if found is None:
+        return ()
+    link, name = found
+    refs = (_reference(index, ref, fact, name) for ref in link.refs)
+    return tuple(r for r in refs if r is not None)
+
+
+@needs_document
+def share_base(document: Document, fact: Fact) -> Mapping[str, Any] | None:
+    """The table figure a share (占 x%) of this subject is a share of."""
+    index = _index(document)
+    found = _link_of(index, fact)
+    if found is None or found[0].share_of is None:
+        return None
+    return _reference(index, found[0].share_of, fact, found[1])
+
+
+def as_printed(value: Decimal | None, like: Decimal | None) -> Decimal | None:
+    """``value`` rounded (half up) to the printed decimals of ``like``: 3,037.704 as 3,037.70; 85.4 as 85."""
+    if value is None or like is None:
+        return value
+    exponent = min(like.as_tuple().exponent, 0)
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+
+
+# ---- projects: allocation lists, 表7 rows, perf tables, cost indicators -----------------
+
+
+def _similarity(a: str, b: str) -> Decimal:
+    """Dice coefficient of the character pairs of two names (single characters when either is one long)."""
+    a, b = normalize_text(a), normalize_text(b)
+    if not a or not b:
+        return Decimal(0)
+    if a == b:
+        return Decimal(1)
+    if len(a) < 2 or len(b) < 2:
+        pairs_a, pairs_b = list(a), list(b)
+    else:
+        pairs_a = [a[i : i + 2] for i in range(len(a) - 1)]
+        pairs_b = [b[i : i + 2] for i in range(len(b) - 1)]
+    remaining = list(pairs_b)
+    common = 0
+    for pair in pairs_a:
+        if pair in remaining:
+            remaining.remove(pair)
+            common += 1
+    return Decimal(2 * common) / Decimal(len(pairs_a) + len(pairs_b))
+
+
+#: How alike two project names must be to be one project printed two ways (a dropped 人民 is alike).
+PROJECT_SIMILARITY = Decimal("0.8")
+
+
+def _same_project(a: str, b: str) -> bool:
+    return _similarity(a, b) >= PROJECT_SIMILARITY
+
+
+@needs_document
+def project_row(document: Document, name: str) -> Row | None:
+    """表7's row for the project ``name`` (names that differ by a word or two still match)."""
+    table = _index(document).tables.get("general_budget_project")
+    if table is None:
+        return None
+    best = max(((_similarity(r.label, name), r) for r in table.body_rows if r.kind == "body"),
+               key=lambda pair: pair[0], default=(Decimal(0), None))
+    return best[1] if best[0] >= PROJECT_SIMILARITY else None
+
+
+@needs_document
+def project_perf(document: Document, name: str) -> PerfTable | None:
+    """The project's performance target table."""
+    best = max(((_similarity(p.project, name), p) for p in document.perf_tables if p.kind == "project"),
+               key=lambda pair: pair[0], default=(Decimal(0), None))
+    return best[1] if best[0] >= PROJECT_SIMILARITY else None
+
+
+@needs_document
+def project_allocation(document: Document, name: str) -> Fact | None:
+    """The allocation list (资金分配情况) stated for the project ``name``."""
+    best = max(((_similarity(f.subject, name), f) for f in document.facts if f.kind == "allocation"),
+               key=lambda pair: pair[0], default=(Decimal(0), None))
+    return best[1] if best[0] >= PROJECT_SIMILARITY else None
+
+
+def is_cost_indicator(indicator: Indicator) -> bool:
+    """A 成本指标 whose target is an amount of money (<=16.20 万元)."""
+    target = indicator.target
+    return ("成本" in indicator.level1 or "成本" in indicator.level2) and target.value is not None \
+        and (target.unit or "").strip() in ("元", "千元", "万元", "亿元")
+
+
+def _cost_name(text: str) -> str:
+    return _COST_NOISE.sub("", normalize_text(text))
+
+
+#: A pair is accepted on names alone from this similarity; with equal or near amounts from any similarity.
+NAME_SIMILARITY = Decimal("0.3")
+
+
+def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, Any], ...]:
+    """Each money cost indicator paired with the allocation item it costs.
+
+    Pairs are chosen one to one, best first, by a score of name likeness (the
+    Dice coefficient of character pairs, after dropping 成本/费用 endings) plus
+    1 for an equal amount or 0.5 for an amount within 5%.  A pair needs names
+    alike (≥ 0.3), or an equal or near amount and at least one shared
+    character pair; so "专线租赁成本" finds "专线租赁费用", "设备购置成本" finds
+    "购买办公设备" at the same amount, and "专线服务费成本 8.39" finds the
+    remaining "租赁专线 8.38" by their shared 专线 and near amount.
+    """
+    if allocation is None:
+        return ()
+    indicators = [i for i in perf.indicators if is_cost_indicator(i)]
+    items = list(allocation.items)
+    scored = []
+    for i_index, indicator in enumerate(indicators):
+        value = to_unit(indicator.target.value, indicator.target.unit.strip(), allocation.unit or "万元")
+        for j_index, item in enumerate(items):
+            names = _similarity(_cost_name(indicator.name), _cost_name(item.subject))
+            amount = _amount_score(value, item.amount)
+            if names >= NAME_SIMILARITY or (amount > 0 and names > 0):
+                scored.append((names + amount, i_index, j_index, value))
+    scored.sort(key=lambda entry: (-entry[0], entry[1], entry[2]))
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    pairs: list[tuple[int, Mapping[str, Any]]] = []
+    for _score, i_index, j_index, value in scored:
+        if i_index in used_i or j_index in used_j:
+            continue
+        used_i.add(i_index)
+        used_j.add(j_index)
+        pairs.append((i_index, MappingProxyType({"indicator": indicators[i_index], "item": items[j_index], "value": value})))
+    return tuple(pair for _, pair in sorted(pairs, key=lambda entry: entry[0]))
+
+
+def unpaired_costs(perf: PerfTable, allocation: Fact | None) -> tuple[Indicator, ...]:
+    """Money cost indicators no allocation item could be paired with."""
+    paired = {id(p["indicator"]) for p in cost_pairs(perf, allocation)}
+    return tuple(i for i in perf.indicators if is_cost_indicator(i) and id(i) not in paired)
+
+
+def _amount_score(a: Decimal | None, b: Decimal | None) -> Decimal:
+    if a is None or b is None:
+        return Decimal(0)
+    if a == b:
+        return Decimal(1)
+    if abs(a - b) <= max(abs(a), abs(b)) * Decimal("0.05"):
+        return Decimal("0.5")
+    return Decimal(0)
+
+
+# ---- perf tables -----------------------------------------------------------------------
+
+
+def budget_total(perf: PerfTable) -> Decimal | None:
+    """The perf table's total budget line (合计 / 年度预算总额)."""
+    for key in PERF_TOTAL_KEYS:
+        if perf.budget.get(key) is not None:
+            return perf.budget[key]
+    return None
+
+
+def budget_parts(perf: PerfTable) -> tuple[Decimal | None, ...]:
+    """The perf table's budget lines other than its total (上级安排, 本级安排, 其他 / 财政拨款, 其他资金)."""
+    return tuple(v for k, v in perf.budget.items() if k not in PERF_TOTAL_KEYS)
+
+
+def budget_part_names(perf: PerfTable) -> tuple[str, ...]:
+    return tuple(k for k in perf.budget if k not in PERF_TOTAL_KEYS)
+
+
+def level_name(text: str | None) -> str:
+    """An indicator level without its 指标 ending, normalised: "产出 指标" → "产出"."""
+    return _LEVEL_SUFFIX.sub("", normalize_text(text or ""))
+
+
+def signed(fact: Fact) -> Decimal | None:
+    """A change's delta with its sign: a decrease is negative."""
+    if fact.delta is None:
+        return None
+    return -fact.delta if fact.direction == "decrease" else fact.delta
+
+
+FUNCTIONS = {
+    "text_figures": text_figures,
+    "share_base": share_base,
+    "as_printed": as_printed,
+    "project_row": project_row,
+    "project_perf": project_perf,
+    "project_allocation": project_allocation,
+    "cost_pairs": cost_pairs,
+    "unpaired_costs": unpaired_costs,
+    "budget_total": budget_total,
+    "budget_parts": budget_parts,
+    "budget_part_names": budget_part_names,
+    "level_name": level_name,
+    "signed": signed,
+}
