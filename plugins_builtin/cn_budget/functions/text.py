@@ -4,6 +4,8 @@ The rule language reads model fields and compares text, but some questions
 need a little text work it deliberately cannot do (it has no string slicing,
 no regular expressions built from params and no access to the source lines):
 
+* ``concat(a, b, …)``: lists joined (a national list and a region's additions);
+  ``+`` in the language is arithmetic only.
 * ``doc_meta(key)``: a value of ``Document.meta`` ("year", "department"); rules
   cannot index a mapping.
 * ``cn_number(text)``: a heading or table number as an integer ("十三" → 13,
@@ -12,10 +14,15 @@ no regular expressions built from params and no access to the source lines):
 * ``label_value(text, label)``: what follows a label ("项目名称：X" → "X").
 * ``similar(a, b)``: two names that are near variants of each other (one
   inserted or dropped word), the mark of a misspelt project name.
+* ``section_label(section)``: a section's numbering path below its part
+  ("七（一）"), as a reader cites it.
+* ``same_name(name)``: every table row and performance table that carries
+  exactly this project name, for a finding's related places.
 * ``toc_heading(entry)``: the body heading a table-of-contents entry lists
   (same numbering under the same part); the rule decides what a difference means.
 * ``change_reason(fact)``: the words printed after a year-on-year statement,
-  up to the next statement on the line, where its reason (主要原因…) stands.
+  up to the next statement on the line, where its reason (主要原因…) stands;
+  ``next_fact(fact)`` that next statement (the first part of a breakdown).
 
 Each is a plain function of model values; the judgement stays in the rules.
 """
@@ -43,6 +50,11 @@ def doc_meta(document: Document, key: Any) -> str | None:
     """``Document.meta[key]``, or blank when the loader did not find it."""
     value = document.meta.get(str(key))
     return value if value else None
+
+
+def concat(*lists: Any) -> tuple[Any, ...]:
+    """The items of every list, in order."""
+    return tuple(item for items in lists for item in (items or ()))
 
 
 def cn_number(text: Any) -> Decimal | None:
@@ -84,6 +96,34 @@ def similar(a: Any, b: Any) -> bool:
     return SequenceMatcher(None, left, right).ratio() >= SIMILARITY
 
 
+@needs_document
+def section_label(document: Document, section: Any) -> str:
+    """"七（一）" for 第三部分 › 七 › （一）: the numbers below the top-level part."""
+    if not isinstance(section, Section):
+        raise TypeError("section_label() takes a section")
+
+    def path(sections: tuple[Section, ...], trail: tuple[Section, ...]) -> tuple[Section, ...] | None:
+        for candidate in sections:
+            if candidate is section:
+                return trail + (candidate,)
+            found = path(candidate.children, trail + (candidate,))
+            if found is not None:
+                return found
+        return None
+
+    steps = path(document.sections, ()) or (section,)
+    below = steps[1:] if len(steps) > 1 else steps
+    return "".join(s.key for s in below)
+
+
+@needs_document
+def same_name(document: Document, name: Any) -> tuple[Any, ...]:
+    """Rows (by label) and performance tables (by project) named exactly ``name``."""
+    name = str(name or "")
+    rows = tuple(r for t in document.tables for r in t.rows if r.label == name)
+    return rows + tuple(p for p in document.perf_tables if p.project == name)
+
+
 def _part_of(document: Document, entry: TocEntry) -> TocEntry | None:
     """The top-level entry (a 第N部分) the entry stands under."""
     part = None
@@ -115,6 +155,22 @@ def toc_heading(document: Document, entry: Any) -> Section | None:
     return None
 
 
+def _following(document: Document, fact: Fact) -> Fact | None:
+    """The next statement of the same kind on the line where ``fact`` ends."""
+    line, start = fact.span.last_line, fact.span.end_column or 0
+    later = [f for f in document.facts
+             if f.kind == fact.kind and f.span.start_line == line and f.span.start_column > start]
+    return min(later, key=lambda f: f.span.start_column) if later else None
+
+
+@needs_document
+def next_fact(document: Document, fact: Any) -> Fact | None:
+    """The next statement of the same kind on the same line (a breakdown's first part), or blank."""
+    if not isinstance(fact, Fact):
+        raise TypeError("next_fact() takes a fact")
+    return _following(document, fact)
+
+
 @needs_document
 def change_reason(document: Document, fact: Any) -> str:
     """The words after a statement on its source line, up to the next statement there (blank when none)."""
@@ -125,18 +181,21 @@ def change_reason(document: Document, fact: Any) -> str:
         return ""
     text = document.lines[line - 1]
     start = fact.span.end_column or len(text)
-    following = [f.span.start_column for f in document.facts
-                 if f.span.start_line == line and f.span.start_column > start and f.kind == fact.kind]
-    end = min(following) - 1 if following else len(text)
+    following = _following(document, fact)
+    end = following.span.start_column - 1 if following is not None else len(text)
     return text[start:end].strip()
 
 
 FUNCTIONS = {
+    "concat": concat,
     "doc_meta": doc_meta,
     "cn_number": cn_number,
     "years_in": years_in,
     "label_value": label_value,
     "similar": similar,
     "toc_heading": toc_heading,
+    "section_label": section_label,
+    "same_name": same_name,
     "change_reason": change_reason,
+    "next_fact": next_fact,
 }
