@@ -377,7 +377,9 @@ def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, A
     alike (≥ 0.3), or an equal or near amount and at least one shared
     character pair; so "专线租赁成本" finds "专线租赁费用", "设备购置成本" finds
     "购买办公设备" at the same amount, and "专线服务费成本 8.39" finds the
-    remaining "租赁专线 8.38" by their shared 专线 and near amount.
+    remaining "租赁专线 8.38" by their shared 专线 and near amount.  When one
+    indicator and one item are left over, each the only one, they are paired
+    too (by elimination), so a changed amount never hides its indicator.
     """
     if allocation is None:
         return ()
@@ -401,6 +403,14 @@ def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, A
         used_i.add(i_index)
         used_j.add(j_index)
         pairs.append((i_index, MappingProxyType({"indicator": indicators[i_index], "item": items[j_index], "value": value})))
+    left_i = [k for k in range(len(indicators)) if k not in used_i]
+    left_j = [k for k in range(len(items)) if k not in used_j]
+    if len(left_i) == 1 and len(left_j) == 1:
+        # The last indicator and the last item, each the only one left: they cost the same thing.
+        value = to_unit(indicators[left_i[0]].target.value, indicators[left_i[0]].target.unit.strip(),
+                        allocation.unit or "万元")
+        pairs.append((left_i[0], MappingProxyType({"indicator": indicators[left_i[0]], "item": items[left_j[0]],
+                                                   "value": value})))
     return tuple(pair for _, pair in sorted(pairs, key=lambda entry: entry[0]))
 
 
@@ -452,7 +462,43 @@ def signed(fact: Fact) -> Decimal | None:
     return -fact.delta if fact.direction == "decrease" else fact.delta
 
 
+# ---- percentages ------------------------------------------------------------------------
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part ÷ whole × 100``, unrounded; ``None`` when ``whole`` is zero."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return part / whole * 100
+
+
+def percent_agrees(stated: Decimal | None, part: Decimal | None, whole: Decimal | None) -> bool:
+    """Whether a printed percentage can be ``part ÷ whole × 100`` for figures printed as these.
+
+    Each printed figure stands for ±half a unit of its last decimal; the stated
+    percentage must lie within half a unit of the interval of quotients those
+    figures allow.  The test depends on printing alone, not on a rounding
+    policy: a quotient is never printed exactly.
+    """
+    if stated is None or part is None or whole is None:
+        return False
+    half = _half(part), _half(whole)
+    low_whole, high_whole = whole - half[1], whole + half[1]
+    if low_whole <= 0:
+        return True  # the whole may be zero: any share is possible
+    low = (part - half[0]) / high_whole * 100
+    high = (part + half[0]) / low_whole * 100
+    return low - _half(stated) <= stated <= high + _half(stated)
+
+
+def _half(value: Decimal) -> Decimal:
+    exponent = value.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
 FUNCTIONS = {
+    "percent_of": percent_of,
+    "percent_agrees": percent_agrees,
     "text_figures": text_figures,
     "share_base": share_base,
     "as_printed": as_printed,
@@ -461,6 +507,7 @@ FUNCTIONS = {
     "project_allocation": project_allocation,
     "cost_pairs": cost_pairs,
     "unpaired_costs": unpaired_costs,
+    "is_cost_indicator": is_cost_indicator,
     "budget_total": budget_total,
     "budget_parts": budget_parts,
     "budget_part_names": budget_part_names,
