@@ -268,10 +268,14 @@ class Assembler:
             draft.skip_header = []
         draft.rows.append(block)
 
+    def _title_above(self) -> bool:
+        """Is the pending paragraph a single title line ending in 表 (a table title without "表 N")?"""
+        return bool(self.para) and len(self.para) == 1 and self.para[0].text.endswith("表") and len(self.para[0].text) <= 40
+
     def _uncaptioned(self, block: Block) -> _TableDraft:
         draft = _TableDraft(None, None)
         draft.first = block
-        if self.para and len(self.para) == 1 and self.para[0].text.endswith("表") and len(self.para[0].text) <= 40:
+        if self._title_above():
             draft.title = self.para[0].text
             draft.first = self.para[0]
             self.para = []
@@ -336,6 +340,14 @@ class Assembler:
                 self.perf.period = period.group(1)
                 return
             self._close_perf()
+        if vocab.META_LINE.match(text) and self._title_above():
+            # A title line ending in 表 with 编制部门/单位 lines under it: a caption without "表 N".
+            draft = self.table = _TableDraft(None, None)
+            draft.title, draft.first, draft.prose = self.para[0].text, self.para[0], [self.para[0]]
+            self.para = []
+            self.seen_structure = True
+            self._table_prose(block)
+            return
         caption = vocab.CAPTION.match(text)
         if caption:
             self._flush_paragraph()
@@ -354,6 +366,8 @@ class Assembler:
             self.in_toc, self.toc_start = True, block
             return
         heading = match_heading(text)
+        if heading is None and block.heading and not text.endswith("表"):
+            heading = Heading("font", 1, "", text)  # an unnumbered chapter title, known by its type size
         if heading:
             self._flush_paragraph()
             self.seen_structure = True

@@ -21,6 +21,10 @@ class Block(NamedTuple):
     ``line`` and ``column`` are 1-based positions of the block's first
     character; each cell is ``(text, column)`` with its own 1-based start
     column.  Paged formats set ``page``.  Text is as printed, stripped.
+
+    ``heading`` is a layout hint from formats that know type sizes (PDF): the
+    line is set notably larger than the body text and short, so it heads a
+    chapter even without numbering (the Shanghai layout's chapter titles).
     """
 
     kind: str
@@ -29,6 +33,7 @@ class Block(NamedTuple):
     text: str
     cells: tuple[tuple[str, int], ...] = ()
     page: int | None = None
+    heading: bool = False
 
     @property
     def end_column(self) -> int:

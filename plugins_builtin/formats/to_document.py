@@ -27,12 +27,38 @@ from plugins_builtin.formats.pieces import BBox, Grid, Piece, TextPiece
 
 _Where = tuple[int | None, BBox | None]
 
+#: A line set at least this much larger than the body text, and short, is a chapter heading
+#: even without numbering (Shanghai prints its chapter titles in 18 pt over 12 or 14 pt body text).
+HEADING_SIZE_RATIO = 1.2
+HEADING_MAX_CHARS = 40
+#: The cover page's title lines are set large too; they are the document's title, not headings.
+_COVER_PAGE = 1
+
+
+def body_size(pieces: Sequence[Piece]) -> float | None:
+    """The type size most of the prose is set in (weighted by characters), where the format knows sizes."""
+    weights: dict[float, int] = {}
+    for piece in pieces:
+        if isinstance(piece, TextPiece) and piece.size:
+            weights[piece.size] = weights.get(piece.size, 0) + len(piece.text)
+    return max(weights, key=weights.__getitem__) if weights else None
+
+
+def is_heading(piece: TextPiece, body: float | None) -> bool:
+    """Is this text piece a chapter heading by its type size alone?"""
+    if body is None or not piece.size or piece.page == _COVER_PAGE:
+        return False
+    text = piece.text
+    return (piece.size >= HEADING_SIZE_RATIO * body and len(text) <= HEADING_MAX_CHARS
+            and not text.endswith(("。", "；", "：", ":")))
+
 
 def layout_blocks(pieces: Sequence[Piece]) -> tuple[list[Block], list[str], dict[tuple[int, int], _Where]]:
     """The blocks, the synthetic source lines, and where each (line, column) came from."""
     blocks: list[Block] = []
     lines: list[str] = []
     where: dict[tuple[int, int], _Where] = {}
+    body = body_size(pieces)
 
     def blank() -> None:
         if lines and lines[-1] != "":
@@ -46,7 +72,7 @@ def layout_blocks(pieces: Sequence[Piece]) -> tuple[list[Block], list[str], dict
             blank()
             lines.append(piece.text)
             number = len(lines)
-            blocks.append(Block(PROSE, number, 1, piece.text, page=piece.page))
+            blocks.append(Block(PROSE, number, 1, piece.text, page=piece.page, heading=is_heading(piece, body)))
             where[(number, 1)] = (piece.page, piece.bbox)
             continue
         blank()
