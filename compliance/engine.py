@@ -6,7 +6,9 @@ reporters; the configuration selects and tunes them.  Jurisdiction selection
 is generic: a pack named ``<scope>.<name>`` runs on every document when it has
 one segment or its last segment is ``national``; otherwise only where the
 document's jurisdiction (``Document.meta["jurisdiction"]``, set by a domain
-plugin, or forced by the configuration) equals that last segment.
+plugin, or forced by the configuration) equals that last segment.  Such a
+regional pack's params override same-named params of the always-run packs for
+its documents only (:meth:`Engine.rule_set_for`).
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ class Engine:
         self._failures: list[PluginFailure] = list(load_failures)
         #: Where hooks record failures; ``None`` makes them raise (strict).
         self._sink: list[PluginFailure] | None = None if strict else self._failures
+        #: The pack paths and functions the rule set was compiled from (None: given ready-made).
+        self._sources: tuple[list[Path], Mapping[str, Any]] | None = None
+        self._by_jurisdiction: dict[str, RuleSetLike] = {}
         self.rule_set = rule_set if rule_set is not None else self._compile_rules()
         self.checks = hooks.python_checks(self.pm, self._sink)
         self.rules = tuple(_rule_info(r) for r in self.rule_set.rules) + tuple(_check_info(c) for c in self.checks)
@@ -158,7 +163,9 @@ class Engine:
         functions = hooks.dsl_functions(self.pm, self._sink)
         while packs:
             try:
-                return self._compile([path for _, path in packs], functions)
+                rule_set = self._compile([path for _, path in packs], functions)
+                self._sources = ([path for _, path in packs], functions)
+                return rule_set
             except RuleError as exc:
                 owner = _pack_owner(exc, packs)
                 if owner is None or self._sink is None:
@@ -168,18 +175,40 @@ class Engine:
                 packs = [(name, path) for name, path in packs if name != owner]
         return _EmptyRuleSet()
 
-    def _compile(self, paths: Sequence[Path], functions: Mapping[str, Any]) -> RuleSetLike:
+    def _compile(self, paths: Sequence[Path], functions: Mapping[str, Any], overriding: Sequence[str] = ()) -> RuleSetLike:
         from compliance.dsl import load_rule_set  # the rule language is only needed when packs exist
 
         # The rounding policy goes only to rule sets whose rules read it: the
         # rule language rejects parameters nobody declared.
         params = self.config.rule_params(declared=frozenset())
-        rule_set = load_rule_set(paths, functions=functions, params=params)
+        rule_set = load_rule_set(paths, functions=functions, params=params, overriding_packs=overriding)
         declared = frozenset(name for rule in rule_set.rules for name in getattr(rule, "params", {}) or {})
         full = self.config.rule_params(declared)
         if full != params:
-            rule_set = load_rule_set(paths, functions=functions, params=full)
+            rule_set = load_rule_set(paths, functions=functions, params=full, overriding_packs=overriding)
         return rule_set
+
+    def rule_set_for(self, jurisdiction: str | None) -> RuleSetLike:
+        """The rules as compiled for ``jurisdiction``: its packs' params override the national ones.
+
+        A regional pack that declares a param of the same name as an always-run
+        pack (``param weight_total = 90``) sets it for that pack's documents
+        only.  Each jurisdiction's rule set is compiled once per engine (and
+        cached per process by the rule language); a rule set given to the
+        engine ready-made is used as it is.
+        """
+        if self._sources is None or jurisdiction is None:
+            return self.rule_set
+        compiled = self._by_jurisdiction.get(jurisdiction)
+        if compiled is None:
+            regional = sorted(
+                p.name for p in self.rule_set.packs
+                if pack_applies(p.name, jurisdiction) and not pack_applies(p.name, None)
+            )
+            paths, functions = self._sources
+            compiled = self._compile(paths, functions, regional) if regional else self.rule_set
+            self._by_jurisdiction[jurisdiction] = compiled
+        return compiled
 
     def _validate_rule_references(self) -> None:
         """Selectors and severity overrides that match no rule are configuration errors."""
@@ -226,7 +255,7 @@ class Engine:
         rule_ids = sorted(i.id for i in applicable if i.kind == "rule")
         results: list[RuleResult] = []
         if rule_ids:
-            results.extend(self.rule_set.evaluate(document, rule_ids=rule_ids))
+            results.extend(self.rule_set_for(jurisdiction).evaluate(document, rule_ids=rule_ids))
         locate = _locator(document)
         results.extend(self._run_check(c, document, locate) for c in self.checks if c.id in applicable_ids)
         results = self._post_process(document, results)

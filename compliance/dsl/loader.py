@@ -4,7 +4,7 @@ Parsed files are cached on disk as pickles of the frozen AST, keyed by the
 grammar version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or
 the user's cache directory); a corrupt or unwritable cache is ignored.  A
 compiled rule set is kept for the life of the process, keyed on the files'
-content hashes, the params and the functions.
+content hashes, the params, the overriding packs and the functions.
 """
 
 from __future__ import annotations
@@ -144,7 +144,8 @@ class _PackInfo:
 
 
 def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
-           params: Mapping[str, object], errors: list[RuleError] | None) -> RuleSet:
+           params: Mapping[str, object], errors: list[RuleError] | None,
+           overriding_packs: Sequence[str] = ()) -> RuleSet:
     """Build the rule set; with ``errors`` given, collect every error instead of raising the first."""
 
     def fail(error: RuleError) -> None:
@@ -169,6 +170,7 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
 
     packs = _group_packs(parsed, fail)
     _evaluate_params(packs, all_functions, fail)
+    _apply_pack_overrides(packs, overriding_packs, fail)
     _apply_overrides(packs, params, fail)
 
     rules: list[Rule] = []
@@ -244,6 +246,25 @@ def _evaluate_params(packs: list[_PackInfo], functions: Mapping[str, Callable[..
                                     text=text, line=param.line, column=param.column))
 
 
+def _apply_pack_overrides(packs: list[_PackInfo], overriding: Sequence[str], fail) -> None:
+    """Params of the ``overriding`` packs replace the same-named params of every other pack.
+
+    This is how a regional pack sets a national param (``param weight_total = 90``)
+    for the documents it applies to; the configuration's ``[params]`` still win.
+    """
+    for source in (p for p in packs if p.name in overriding):
+        for name, value in source.params.items():
+            for target in packs:
+                if target is source or name not in target.params:
+                    continue
+                default = target.params[name]
+                if isinstance(default, Decimal) != isinstance(value, Decimal):
+                    fail(RuleError(f"param {name!r} of pack {source.name} must be of the same type as "
+                                   f"in pack {target.name} (its default is {default})", source=str(source.folder)))
+                    continue
+                target.params[name] = value
+
+
 def _apply_overrides(packs: list[_PackInfo], overrides: Mapping[str, object], fail) -> None:
     for key, raw in overrides.items():
         pack_name, _, name = key.rpartition(".")
@@ -301,10 +322,13 @@ def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
 
 
 def load_rule_set(paths: Sequence[Path], *, functions: Mapping[str, Callable[..., Any]] | None = None,
-                  params: Mapping[str, object] | None = None) -> RuleSet:
+                  params: Mapping[str, object] | None = None, overriding_packs: Sequence[str] = ()) -> RuleSet:
     """Load and compile the rules under ``paths``; raise :class:`RuleError` for the first error.
 
-    Compiled once per process for the same files (by content), params and functions.
+    ``overriding_packs`` name packs whose params replace same-named params of the
+    other packs (a jurisdiction's pack over the national one); ``params`` (the
+    configuration) apply after them.  Compiled once per process for the same
+    files (by content), params, overriding packs and functions.
     """
     functions = dict(functions or {})
     params = dict(params or {})
@@ -313,10 +337,11 @@ def load_rule_set(paths: Sequence[Path], *, functions: Mapping[str, Callable[...
         tuple((str(p), content_hash(_read(p))) for p in files),
         tuple(sorted((k, repr(v)) for k, v in params.items())),
         tuple(sorted((k, id(v)) for k, v in functions.items())),
+        tuple(sorted(overriding_packs)),
     )
     cached = _COMPILED.get(key)
     if cached is None:
-        cached = _build(files, functions, params, None)
+        cached = _build(files, functions, params, None, tuple(overriding_packs))
         if len(_COMPILED) > 32:
             _COMPILED.clear()
         _COMPILED[key] = cached
