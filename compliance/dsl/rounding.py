@@ -7,6 +7,14 @@ products and quotients take their widest deviation).  Two sides are
 consistent when they differ by no more than the sum of their bounds, so a
 printed total of *n* printed terms may differ from their sum by 0.005·(n + 1):
 the interval semantics of XBRL Calculations 1.1.
+
+The comparison follows the rounding policy of the pack, when the pack declares
+the params ``rounding_policy`` and ``tolerance`` (configuration
+``[rounding]`` sets them): ``"exact"`` allows no difference at all; a
+``tolerance`` above zero replaces the intervals by that absolute difference;
+otherwise (``"rounding"``, tolerance 0) the intervals above apply.  Rules
+therefore say ``within rounding`` once and every policy is honoured the same
+way everywhere (see "Rounding policy" in docs/rule-language.md).
 """
 
 from __future__ import annotations
@@ -25,6 +33,14 @@ class RoundingBounds:
     def consistent(self, left_node: ast.Node, right_node: ast.Node, scope: Any) -> Fn:
         """``fn(env)``: do the two sides agree within the sum of their rounding bounds?"""
         left, right = self.expr(left_node, scope), self.expr(right_node, scope)
+        policy, tolerance = self._policy(scope)
+        if policy == "exact" or tolerance > 0:
+            allowed = _ZERO if policy == "exact" else tolerance
+
+            def near(env: Env) -> bool:
+                return abs(number(left(env), "==") - number(right(env), "==")) <= allowed
+
+            return near
         left_error, right_error = self.error_bound(left_node, scope), self.error_bound(right_node, scope)
 
         def close(env: Env) -> bool:
@@ -32,6 +48,18 @@ class RoundingBounds:
             return abs(a - b) <= _scalar(left_error(env)) + _scalar(right_error(env))
 
         return close
+
+    def _policy(self, scope: Any) -> tuple[str, Decimal]:
+        """The pack's ``rounding_policy`` and ``tolerance`` params, read as the rule reads a param."""
+        values: dict[str, Any] = {"rounding_policy": "rounding", "tolerance": _ZERO}
+        for name in values:
+            symbol = scope.lookup(name)
+            if symbol is not None and symbol.kind == "param":
+                values[name] = symbol.value
+                if name not in self.used_params:
+                    self.used_params.append(name)  # so the engine passes the configured value
+        tolerance = values["tolerance"]
+        return str(values["rounding_policy"]), tolerance if isinstance(tolerance, Decimal) else _ZERO
 
     def error_bound(self, node: ast.Node, scope: Scope) -> Fn:
         """``fn(env)`` → the largest error of ``node``'s value from rounding (a Decimal, or a tuple of them)."""

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from compliance.dsl import needs_document
+from compliance.dsl.functions import normalize_text
 from compliance.model import Column, Document, Row, Table
 from plugins_builtin.cn_budget.functions.units import unit_factor
 
@@ -155,6 +156,24 @@ def outline_rows(table: Table) -> tuple[Row, ...]:
     return tuple(row for row, _level, _sub in _outline(table) if parts_of(table, row) or sub_items_of(table, row))
 
 
+def row_like(table: Table | None, name: str) -> Row | None:
+    """The first row whose label, normalised, contains ``name`` normalised (因公出国（境）费 finds …费用)."""
+    if table is None:
+        return None
+    wanted = normalize_text(name)
+    for row in table.rows:
+        if wanted and wanted in normalize_text(row.label):
+            return row
+    return None
+
+
+def row_named(table: Table | None, name: str) -> Row | None:
+    """The first row whose label is exactly ``name`` (a project, for instance)."""
+    if table is None:
+        return None
+    return next((row for row in table.rows if row.label == name), None)
+
+
 def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
     """Every row of ``table`` whose joined code is ``code`` (a 项 may hold several projects)."""
     return tuple(row for row in table.rows if row.code_text == code)
@@ -234,6 +253,8 @@ FUNCTIONS = {
     "sub_items_of": sub_items_of,
     "outline_rows": outline_rows,
     "rows_with_code": rows_with_code,
+    "row_like": row_like,
+    "row_named": row_named,
     "column_sums": column_sums,
     "in_unit": in_unit,
 }
