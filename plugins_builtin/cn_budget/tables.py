@@ -83,7 +83,11 @@ def _fill_spans(header: list[list[str]], width: int) -> list[list[str]]:
 
 
 def _role_of(path: Sequence[str]) -> str | None:
-    # A label word wins: some layouts print 款 under 科目名称 (the 款 code sits in the label cell).
+    # A code group word (科目编码, 功能分类科目编码) wins over a label word above it: Shanghai prints
+    # 类/款/项 under 功能分类科目编码 under 项目.  Otherwise a label word wins: some layouts print
+    # 款 under 科目名称 (the 款 code sits in the label cell).
+    if any(part in vocab.CODE_HEADERS and len(part) > 1 for part in path):
+        return CODE
     if any(part in vocab.LABEL_HEADERS for part in path):
         return LABEL
     if any(part in vocab.CODE_HEADERS for part in path):

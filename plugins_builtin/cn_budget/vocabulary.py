@@ -54,7 +54,7 @@ UNITS = frozenset({"万元", "元", "亿元", "千元"})
 DEPARTMENT_LABELS = frozenset({"编制部门", "编制单位"})
 
 #: Header words marking the classification-code columns.
-CODE_HEADERS = frozenset({"科目代码", "类", "款", "项", "科目编码", "功能分类科目编码", "经济分类科目编码"})
+CODE_HEADERS = frozenset({"科目代码", "类", "款", "项", "科目编码", "功能分类科目编码", "经济分类科目编码", "部门预算经济分类科目编码"})
 #: Header words marking the descriptive (label) columns.
 LABEL_HEADERS = frozenset(
     {"科目名称", "项目", "项目名称", "“三公”经费支出内容", "单位名称", "功能分类科目名称", "经济分类科目名称", "支出内容"}
