@@ -26,6 +26,7 @@ test`` and pytest both run cases through :func:`run_case_files`.
 
 from __future__ import annotations
 
+import functools
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -57,9 +58,38 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: Code part widths of the functional classification: 类 3 digits, 款 2, 项 2.
-CODE_WIDTHS = (3, 2, 2)
-_TOTAL_LABELS = ("总计", "合计")
+@frozen
+class Dialect:
+    """How compact case rows read, supplied by the domain plugin, never by the core.
+
+    ``split_code`` turns a printed code without separators ("2010302") into its
+    parts; ``is_total`` says whether a row label with no code closes the table
+    ("总计").  Rows that give their code split ("201 03 02" or a list) and their
+    kind explicitly (``kind = "total"``) need neither.
+    """
+
+    split_code: Callable[[str], Sequence[str]] | None = None
+    is_total: Callable[[str], bool] | None = None
+
+
+#: No domain knowledge: compact codes stay whole and no label makes a total row.
+PLAIN = Dialect()
+
+
+@functools.lru_cache(maxsize=1)
+def installed_dialect() -> Dialect:
+    """The dialect of the installed plugins: their ``split_code`` and ``is_total_label`` functions."""
+    from compliance.plugins import hooks
+    from compliance.plugins.manager import create_manager
+
+    pm, _failures = create_manager()
+    return dialect_from(hooks.dsl_functions(pm))
+
+
+def dialect_from(functions: Mapping[str, Callable[..., Any]] | None) -> Dialect:
+    """A dialect from rule-language functions named ``split_code`` and ``is_total_label``, if present."""
+    functions = functions or {}
+    return Dialect(functions.get("split_code"), functions.get("is_total_label"))
 
 
 # ---- building example documents ------------------------------------------------
@@ -79,42 +109,74 @@ class _Lines:
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
-    return Decimal(str(value).replace(",", ""))
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except ArithmeticError:
+        raise RuleError(f"not an amount: {value!r} (give the column a role, e.g. {{name = \"项目名称\", role = \"text\"}})") from None
 
 
-def split_code(code: str) -> tuple[str, ...]:
-    """``"2010302"`` → ``("201", "03", "02")``."""
-    parts, position = [], 0
-    for width in CODE_WIDTHS:
-        if position >= len(code):
-            break
-        parts.append(code[position : position + width])
-        position += width
-    return tuple(parts)
+def split_code(code: Any, dialect: Dialect = PLAIN) -> tuple[str, ...]:
+    """A row's code in parts: a list as given, ``"201 03 02"`` split on spaces, else the dialect's split."""
+    if isinstance(code, (list, tuple)):
+        return tuple(str(part) for part in code if str(part))
+    text = str(code or "").strip()
+    if not text:
+        return ()
+    if " " in text:
+        return tuple(text.split())
+    return tuple(dialect.split_code(text)) if dialect.split_code else (text,)
 
 
-def build_table(spec: Mapping[str, Any], lines: _Lines | None = None) -> Table:
+def _column(index: int, spec: Any) -> Column:
+    """``"财政拨款/一般公共预算"`` (an amount column's header path) or ``{name = "项目名称", role = "text"}``."""
+    if isinstance(spec, Mapping):
+        return Column(index, tuple(str(spec["name"]).split("/")), spec.get("role", "amount"))
+    return Column(index, tuple(str(spec).split("/")), "amount")
+
+
+def _row_spec(raw: Any) -> dict[str, Any]:
+    """A row as ``[code, label, cell…]`` or ``{code, label, cells, kind}``."""
+    if isinstance(raw, Mapping):
+        return {"code": raw.get("code", ""), "label": raw.get("label", ""), "cells": list(raw.get("cells", ())),
+                "kind": raw.get("kind")}
+    code, label, *cells = raw
+    return {"code": code, "label": label, "cells": cells, "kind": None}
+
+
+def build_table(spec: Mapping[str, Any], lines: _Lines | None = None, dialect: Dialect | None = None) -> Table:
     """A table from a compact description.
 
-    ``columns`` names the amount columns (``"财政拨款/一般公共预算"`` for a
-    header path); ``rows`` are ``[code, label, amount…]`` lists (code ``""``
-    for none; ``"总计"``/``"合计"`` rows become totals).  Codes are split as
-    类/款/项 and each row's ``children`` are the rows one level below it.
+    ``columns`` names the columns after the code and label columns: a string is
+    an amount column (``"财政拨款/一般公共预算"`` for a header path), ``{name =
+    "项目名称", role = "text"}`` a column of another role.  ``rows`` are
+    ``[code, label, cell…]`` lists or ``{code, label, cells, kind}`` tables; a
+    code is ``""`` (none), split on spaces (``"201 03 02"``), a list of parts, or
+    a compact code the dialect splits.  ``kind = "total"`` (or ``total = [label,
+    cell…]`` on the table) makes a closing total row; a compact row with no code
+    is a total when the dialect says its label is one.  Each row's ``children``
+    are the rows one level below it.
     """
     lines = lines or _Lines()
+    dialect = installed_dialect() if dialect is None else dialect
     span = lines.next()
-    names = list(spec.get("columns", ()))
     columns = [Column(0, ("科目代码",), "code"), Column(1, ("科目名称",), "label")]
-    columns += [Column(i + 2, tuple(n.split("/")), "amount") for i, n in enumerate(names)]
+    columns += [_column(i + 2, c) for i, c in enumerate(spec.get("columns", ()))]
+    raws = [_row_spec(r) for r in spec.get("rows", ())]
+    if "total" in spec:
+        label, *cells = spec["total"]
+        raws.append({"code": "", "label": label, "cells": cells, "kind": "total"})
     rows: list[Row] = []
-    for index, raw in enumerate(spec.get("rows", ())):
-        code_text, label, *amounts = raw
+    for index, raw in enumerate(raws):
         row_span = lines.next()
-        code = split_code(str(code_text))
-        cells = (Cell(0, str(code_text), span=row_span), Cell(1, label, span=row_span)) + tuple(
-            Cell(i + 2, "" if a in (None, "") else str(a), _decimal(a), span=row_span) for i, a in enumerate(amounts)
-        )
-        kind = "total" if not code and label.replace(" ", "") in _TOTAL_LABELS else "body"
+        code = split_code(raw["code"], dialect)
+        label = str(raw["label"])
+        printed = raw["code"] if isinstance(raw["code"], str) else " ".join(code)
+        cells = (Cell(0, printed, span=row_span), Cell(1, label, span=row_span))
+        for i, value in enumerate(raw["cells"]):
+            role = columns[i + 2].role if i + 2 < len(columns) else "amount"
+            text = "" if value in (None, "") else str(value)
+            cells += (Cell(i + 2, text, _decimal(value) if role == "amount" else None, span=row_span),)
+        kind = raw["kind"] or ("total" if not code and dialect.is_total and dialect.is_total(label) else "body")
         rows.append(Row(index, label, cells, span=row_span, code=code, level=len(code) or None,
                         parent_code="".join(code[:-1]) or None if len(code) > 1 else None, kind=kind))
     rows = _link_children(rows)
@@ -133,11 +195,12 @@ def build_table(spec: Mapping[str, Any], lines: _Lines | None = None) -> Table:
 
 
 def _link_children(rows: list[Row]) -> list[Row]:
-    """Set ``children`` bottom-up, so a 类 row's 款 children carry their own 项 children."""
+    """Set ``children`` deepest level first, so a 类 row's 款 children carry their own 项 children."""
     from attrs import evolve
 
     by_index = {row.index: row for row in rows}
-    for level in (2, 1):
+    levels = sorted({row.level for row in rows if row.level}, reverse=True)
+    for level in levels:
         for row in list(by_index.values()):
             if row.level != level:
                 continue
@@ -189,14 +252,16 @@ def _build_toc(titles: Sequence[str], lines: _Lines) -> Toc:
     return Toc(entries, Span.covering(first, last))
 
 
-def build_document(spec: Mapping[str, Any]) -> Document:
+def build_document(spec: Mapping[str, Any], dialect: Dialect | None = None) -> Document:
     """An example document from a description: ``toc``, ``sections``, ``tables``, ``perf_tables``, ``facts``.
 
     Elements get consecutive line numbers in this order: the table of contents
     (``toc``: a list of entry titles, one line each, after a 目录 line), each section heading
     (with its tables, perf tables and facts under it), then the top-level tables,
-    perf tables and facts.
+    perf tables and facts.  ``dialect`` reads compact codes and total labels
+    (default: the installed plugins'; :data:`PLAIN` for none).
     """
+    dialect = installed_dialect() if dialect is None else dialect
     lines = _Lines()
     toc = _build_toc(spec["toc"], lines) if "toc" in spec else None
     tables: list[Table] = []
@@ -207,7 +272,7 @@ def build_document(spec: Mapping[str, Any]) -> Document:
         span = lines.next()
         blocks: list[Any] = []
         for t in raw.get("tables", ()):
-            tables.append(build_table(t, lines))
+            tables.append(build_table(t, lines, dialect))
             blocks.append(tables[-1])
         for p in raw.get("perf_tables", ()):
             perfs.append(build_perf(p, lines))
@@ -218,7 +283,7 @@ def build_document(spec: Mapping[str, Any]) -> Document:
         return Section(str(raw["number"]), raw.get("title", ""), level, span, blocks=tuple(blocks), children=children)
 
     sections = tuple(section(s, 1) for s in spec.get("sections", ()))
-    tables += [build_table(t, lines) for t in spec.get("tables", ())]
+    tables += [build_table(t, lines, dialect) for t in spec.get("tables", ())]
     perfs += [build_perf(p, lines) for p in spec.get("perf_tables", ())]
     facts += [build_fact(f, lines) for f in spec.get("facts", ())]
     paragraphs = tuple(t.explanation for t in tables if t.explanation is not None)
@@ -294,17 +359,31 @@ def _rules_path(case_file: Path, spec: Mapping[str, Any]) -> Path:
     return folder.parent if folder.name == "cases" else folder
 
 
-def _document(case: Mapping[str, Any], case_file: Path, load: Callable[[Path], Document]) -> Document:
+def _document(case: Mapping[str, Any], case_file: Path, load: Callable[[Path], Document],
+              dialect: Dialect) -> Document:
     document = case.get("document", {})
     if isinstance(document, str):
         return load((case_file.parent / document).resolve())
-    return build_document(document)
+    return build_document(document, dialect)
 
 
 def run_case_file(path: Path, *, functions: Mapping[str, Callable[..., Any]] | None = None,
                   load: Callable[[Path], Document] | None = None) -> list[CaseResult]:
-    """Run every case of one case file."""
+    """Run every case of one case file.
+
+    ``functions`` are the rule-language functions (default: the installed
+    plugins'); their ``split_code`` and ``is_total_label`` also read compact
+    rows of inline documents (see :class:`Dialect`).  ``load`` reads documents
+    given by path (default: :func:`compliance.load` with the installed plugins).
+    """
     from compliance.dsl import load_rule_set
+
+    if functions is None:
+        from compliance.plugins import hooks
+        from compliance.plugins.manager import create_manager
+
+        functions = hooks.dsl_functions(create_manager()[0])
+    dialect = dialect_from(functions)
 
     if load is None:
         from compliance.api import load as load_document
@@ -328,7 +407,7 @@ def run_case_file(path: Path, *, functions: Mapping[str, Callable[..., Any]] | N
         else:
             case_rules = rule_set
         try:
-            document = _document(case, path, load)
+            document = _document(case, path, load, dialect)
             (result,) = case_rules.evaluate(document, rule_ids=[rule_id])
         except ComplianceError as exc:
             results.append(CaseResult(str(path), name, rule_id, (f"could not run: {exc}",)))
@@ -361,4 +440,7 @@ def run_case_files(paths: Iterable[Path], **options: Any) -> list[CaseResult]:
     return [result for path in case_files(paths) for result in run_case_file(path, **options)]
 
 
-__all__ = ["CaseResult", "build_document", "build_table", "case_files", "run_case_file", "run_case_files", "split_code"]
+__all__ = [
+    "PLAIN", "CaseResult", "Dialect", "build_document", "build_table", "case_files", "dialect_from",
+    "installed_dialect", "run_case_file", "run_case_files", "split_code",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from compliance.testing import build_document, run_case_file, split_code
+from compliance.testing import PLAIN, build_document, installed_dialect, run_case_file, split_code
 
 from dsl_support import PACK_HEADER, write_rules
 
@@ -21,7 +21,23 @@ def test_build_document_links_the_code_hierarchy_and_numbers_lines() -> None:
     assert (middle.level, middle.parent_code, table.rows[4].kind) == (2, "201", "total")
     assert table.rows[2].cells[2].value == Decimal("1000.50") and table.rows[3].cells[2].value is None
     assert (document.toc.span.start_line, table.span.start_line, table.rows[0].span.start_line) == (1, 3, 4)
-    assert split_code("2010302") == ("201", "03", "02")
+    # Compact codes and total labels are the installed domain plugin's reading, not the core's.
+    assert split_code("2010302", installed_dialect()) == ("201", "03", "02")
+    assert split_code("2010302") == ("2010302",)
+
+
+def test_without_a_dialect_rows_say_their_codes_and_kinds_explicitly() -> None:
+    document = build_document({"tables": [{"number": "7", "title": "表", "columns": [
+        {"name": "项目名称", "role": "text"}, "合计"], "rows": [
+        ["201", "类", "", "3.00"], [["201", "03"], "款", "", "3.00"], ["201 03 02", "项", "甲项目", "3.00"],
+        ["", "总计", "", "3.00"], {"code": "", "label": "合计数", "cells": ["", "3.00"], "kind": "total"}],
+        "total": ["收入总计", "", "3.00"]}]}, PLAIN)
+    table = document.tables[0]
+    assert [r.code for r in table.rows[:3]] == [("201",), ("201", "03"), ("201", "03", "02")]
+    assert [r.label for r in table.rows[0].children[0].children] == ["项"]
+    assert [r.kind for r in table.rows[3:]] == ["body", "total", "total"]  # "总计" alone is no total without a dialect
+    assert table.rows[2].cells[2].text == "甲项目" and table.rows[2].cells[2].value is None
+    assert [c.role for c in table.columns] == ["code", "label", "text", "amount"]
 
 
 def test_a_failing_case_says_what_differed(tmp_path: Path) -> None:

@@ -24,6 +24,10 @@ no regular expressions built from params and no access to the source lines):
   up to the next statement on the line, where its reason (主要原因…) stands;
   ``next_fact(fact)`` that next statement (the first part of a breakdown).
 
+* ``split_code(text)`` and ``is_total_label(label)``: the classification-code
+  widths (类 3 digits, 款 and 项 2) and the labels of closing rows, which the
+  rule-case harness also uses to read compact example rows.
+
 Each is a plain function of model values; the judgement stays in the rules.
 """
 
@@ -37,6 +41,8 @@ from typing import Any
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
 from compliance.model import Document, Fact, Section, TocEntry
+from plugins_builtin.cn_budget import vocabulary as vocab
+from plugins_builtin.cn_budget.tables import split_code
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*(?=年)")
@@ -50,6 +56,11 @@ def doc_meta(document: Document, key: Any) -> str | None:
     """``Document.meta[key]``, or blank when the loader did not find it."""
     value = document.meta.get(str(key))
     return value if value else None
+
+
+def is_total_label(label: Any) -> bool:
+    """True for the labels of rows that close a table (总计, 合计, 收入总计 …)."""
+    return vocab.tidy(str(label or "")).replace(" ", "") in vocab.TOTAL_LABELS
 
 
 def concat(*lists: Any) -> tuple[Any, ...]:
@@ -73,9 +84,9 @@ def cn_number(text: Any) -> Decimal | None:
     return Decimal(value)
 
 
-def years_in(text: Any) -> tuple[Decimal, ...]:
-    """Every four-digit year printed before 年 ("2026 年", "2025年底")."""
-    return tuple(Decimal(m.group(1)) for m in _YEAR.finditer(str(text or "")))
+def years_in(text: Any) -> tuple[str, ...]:
+    """Every four-digit year printed before 年 ("2026 年", "2025年底"), as text like ``doc_meta("year")``."""
+    return tuple(m.group(1) for m in _YEAR.finditer(str(text or "")))
 
 
 def label_value(text: Any, label: Any) -> str | None:
@@ -188,6 +199,8 @@ def change_reason(document: Document, fact: Any) -> str:
 
 FUNCTIONS = {
     "concat": concat,
+    "split_code": split_code,
+    "is_total_label": is_total_label,
     "doc_meta": doc_meta,
     "cn_number": cn_number,
     "years_in": years_in,
