@@ -196,7 +196,8 @@ def format_value(value: Any) -> str:
 def plain_value(value: Any) -> str:
     """A value for ``Finding.values``: amounts without separators (``2147.33``); a list as a sum of terms."""
     if isinstance(value, Decimal):
-        return str(value)
+        # A figure brought to a smaller unit keeps its printed precision in a positive exponent (3.60E+4).
+        return format(value, "f") if value.is_finite() and value.as_tuple().exponent > 0 else str(value)
     if isinstance(value, (tuple, list)):
         return " + ".join("空" if v is None else plain_value(v) for v in value)
     return format_value(value)
