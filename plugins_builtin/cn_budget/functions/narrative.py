@@ -462,6 +462,24 @@ def signed(fact: Fact) -> Decimal | None:
     return -fact.delta if fact.direction == "decrease" else fact.delta
 
 
+@needs_document
+def part_changes(document: Document, breakdown: Fact) -> tuple[Fact, ...]:
+    """The year-on-year change stated for every part of a breakdown, in order; empty if any part states none.
+
+    A part's change is the first change fact of the same section and subject
+    (the "X 万元，比上年增加 Δ 万元" of the same clause, or a later sentence
+    that goes through the items again, as the “三公” explanation does).
+    """
+    changes: list[Fact] = []
+    for part in breakdown.items:
+        found = next((f for f in document.facts if f.kind == "change" and f.section == part.section
+                      and f.subject == part.subject and f.delta is not None), None)
+        if found is None:
+            return ()
+        changes.append(found)
+    return tuple(changes)
+
+
 # ---- percentages ------------------------------------------------------------------------
 
 
@@ -513,4 +531,5 @@ FUNCTIONS = {
     "budget_part_names": budget_part_names,
     "level_name": level_name,
     "signed": signed,
+    "part_changes": part_changes,
 }
