@@ -296,7 +296,7 @@ class Assembler:
     # -- table of contents --------------------------------------------------------
     def _toc_line(self, block: Block) -> bool:
         """Handle a line inside the 目录; False when the line ends it."""
-        text = vocab.TOC_ITEM_PREFIX.sub("", block.text)
+        text = vocab.TOC_LEADER.sub("", vocab.TOC_ITEM_PREFIX.sub("", block.text))
         heading = match_heading(text, strict=False)
         if heading:
             first = self.toc_entries[0] if self.toc_entries else None

@@ -39,6 +39,8 @@ HEADING_MAX = 60
 TOC_TITLES = frozenset({"目录"})
 #: A TOC entry may be printed as a list item ("- 一、 主要职能").
 TOC_ITEM_PREFIX = re.compile(r"^[-•·*]\s+")
+#: Dot leaders and a page number after a TOC entry's title ("名词解释 ……………… 5").
+TOC_LEADER = re.compile(r"\s*(?:[.．…·]{2,}|…)[.．…·\s]*\d*\s*$")
 
 #: A table caption line: 表 1, 表1, 表 12, or with its title on the same line (表 1：部门收支总体情况表).
 CAPTION = re.compile(r"^表\s*(\d+)(?:\s*[:：、.．-]?\s+|\s*[:：、.．-]\s*)?(.*)$")
