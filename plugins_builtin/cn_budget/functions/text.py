@@ -11,6 +11,8 @@ no regular expressions built from params and no access to the source lines):
 * ``cn_number(text)``: a heading or table number as an integer ("十三" → 13,
   "7" → 7), to test that numbering runs without gaps.
 * ``years_in(text)``: the four-digit years a text names ("2026 年 1 月 1 日" → 2026).
+* ``numbers_before(text, words)``: the numbers printed right before some words
+  ("单价 50 万元以上" with "万元以上" → "50"), as printed, without grouping commas.
 * ``label_value(text, label)``: what follows a label ("项目名称：X" → "X").
 * ``similar(a, b)``: two names that are near variants of each other (one
   inserted or dropped word), the mark of a misspelt project name.
@@ -87,6 +89,12 @@ def cn_number(text: Any) -> Decimal | None:
 def years_in(text: Any) -> tuple[str, ...]:
     """Every four-digit year printed before 年 ("2026 年", "2025年底"), as text like ``doc_meta("year")``."""
     return tuple(m.group(1) for m in _YEAR.finditer(str(text or "")))
+
+
+def numbers_before(text: Any, words: Any) -> tuple[str, ...]:
+    """Each number printed just before ``words`` (spaces between allowed), as text without commas."""
+    pattern = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(str(words)))
+    return tuple(m.group(1).replace(",", "") for m in pattern.finditer(str(text or "")))
 
 
 def label_value(text: Any, label: Any) -> str | None:
@@ -205,6 +213,7 @@ FUNCTIONS = {
     "cn_number": cn_number,
     "years_in": years_in,
     "label_value": label_value,
+    "numbers_before": numbers_before,
     "similar": similar,
     "toc_heading": toc_heading,
     "section_label": section_label,
