@@ -32,9 +32,22 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def _code_cells(table: Table, row: Row) -> list[str]:
+def _code_parts(table: Table, row: Row, widths: tuple[int, ...]) -> list[str]:
+    """The code as printed, one part per level: from 类/款/项 columns, or one code cell split."""
     roles = {c.index: c.role for c in table.columns}
-    return [cell.text.strip() for cell in row.cells if roles.get(cell.column) == "code"]
+    printed = [cell.text.strip() for cell in row.cells if roles.get(cell.column) == "code"]
+    if len(printed) != 1:
+        return printed
+    parts = printed[0].split()
+    if len(parts) == 1 and parts[0].isdigit():
+        # A compact code ("2010302"): split at the level widths; a wrong length stays whole.
+        text, cut, start = parts[0], [], 0
+        for width in widths:
+            if start < len(text):
+                cut.append(text[start:start + width])
+                start += width
+        return cut if start == len(text) else parts
+    return parts
 
 
 @needs_document
@@ -49,12 +62,14 @@ def code_problem(document: Document, scheme: Any, table: Any, row: Any) -> str |
     if not isinstance(table, Table) or not isinstance(row, Row):
         raise TypeError("code_problem() takes a scheme, a table and one of its rows")
     widths = WIDTHS[scheme]
-    printed = _code_cells(table, row)
+    printed = _code_parts(table, row, widths)
     parts = [p for p in printed if p]
     if not parts:
         return None
+    if not all(p.isdigit() for p in parts):
+        return None  # not a coded row (a 合计 label printed across the code columns)
     for level, part in enumerate(printed[: len(widths)]):
-        if part and (not part.isdigit() or len(part) != widths[level]):
+        if part and len(part) != widths[level]:
             level_name = "类款项"[level]
             return f"{level_name}级编码印为「{part}」，应为 {widths[level]} 位数字"
     if len(parts) < len(printed) and printed[0] == "":
