@@ -40,6 +40,24 @@ _SUB_ITEM = re.compile(r"^\s*其中\s*[:：]")
 _TOTAL_WORDS = ("合计", "小计", "总计")
 
 
+#: Results per table, keyed by id() with the table kept alive beside them (tables are frozen and
+#: unhashable cheaply); a check runs each function many times on the same dozen tables.
+_CACHE: dict[tuple[str, int], tuple[Table, Any]] = {}
+_CACHE_LIMIT = 512
+
+
+def _cached(name: str, table: Table, compute: Any) -> Any:
+    key = (name, id(table))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    value = compute(table)
+    _CACHE[key] = (table, value)
+    return value
+
+
 @needs_document
 def ledgers(document: Document) -> tuple[Table, ...]:
     """Every table whose rows are one ledger: a two-sided table counts as its two sides."""
@@ -74,6 +92,10 @@ def _label_text(table: Table, row: Row) -> str:
 
 def _outline(table: Table) -> list[tuple[Row, int, bool]]:
     """Each non-total row with its outline level and whether it is a 其中 sub-item."""
+    return _cached("outline", table, _compute_outline)
+
+
+def _compute_outline(table: Table) -> list[tuple[Row, int, bool]]:
     out: list[tuple[Row, int, bool]] = []
     previous_level, previous_marked, in_sub_list = 0, False, False
     for row in table.rows:
@@ -108,6 +130,10 @@ def top_rows(table: Table) -> tuple[Row, ...]:
     (类 rows, or a department line above them). In a flat table: the rows of
     the first outline level, without 其中 sub-items.
     """
+    return _cached("top_rows", table, _compute_top_rows)
+
+
+def _compute_top_rows(table: Table) -> tuple[Row, ...]:
     if _has_hierarchy(table) or any(row.code for row in table.rows):
         inner = {id(child) for row in table.rows for child in row.children}
         return tuple(r for r in table.rows if not r.is_total and id(r) not in inner)
@@ -151,6 +177,10 @@ def sub_items_of(table: Table, row: Row) -> tuple[Row, ...]:
 
 def outline_rows(table: Table) -> tuple[Row, ...]:
     """The lines of a flat table that have addends or sub-items under them."""
+    return _cached("outline_rows", table, _compute_outline_rows)
+
+
+def _compute_outline_rows(table: Table) -> tuple[Row, ...]:
     if _has_hierarchy(table) or any(row.code for row in table.rows):
         return ()
     return tuple(row for row, _level, _sub in _outline(table) if parts_of(table, row) or sub_items_of(table, row))
@@ -180,6 +210,26 @@ def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
 
 
 # ---- columns ------------------------------------------------------------------------
+
+
+def figure_columns(table: Table) -> tuple[Column, ...]:
+    """The amount columns with at least one figure: a blank column has nothing to add up."""
+    return _cached("figure_columns", table, _compute_figure_columns)
+
+
+def _compute_figure_columns(table: Table) -> tuple[Column, ...]:
+    used = {cell.column for row in table.rows for cell in row.cells if cell.value is not None}
+    return tuple(c for c in table.columns if c.role == "amount" and c.index in used)
+
+
+def figure_rows(table: Table) -> tuple[Row, ...]:
+    """The rows with at least one figure in an amount column."""
+    return _cached("figure_rows", table, _compute_figure_rows)
+
+
+def _compute_figure_rows(table: Table) -> tuple[Row, ...]:
+    amounts = {c.index for c in table.columns if c.role == "amount"}
+    return tuple(r for r in table.rows if any(c.value is not None and c.column in amounts for c in r.cells))
 
 
 def _is_total_column(column: Column) -> bool:
@@ -212,16 +262,23 @@ def column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
     """Each 合计/小计/总计 column with the columns it adds up: ``{"total": c, "parts": (…)}``.
 
     A total column ``P + (合计,)`` adds the columns under the header ``P``;
-    a sub-group with its own 小计 contributes that 小计 only.
+    a sub-group with its own 小计 contributes that 小计 only.  Parts without
+    any figure are left out (they add nothing); a pair with no figure at all
+    is left out.
     """
+    return _cached("column_sums", table, _compute_column_sums)
+
+
+def _compute_column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
+    used = set(figure_columns(table))
     amounts = [c for c in table.columns if c.role == "amount"]
     out: list[Mapping[str, Any]] = []
     for column in amounts:
         if not _is_total_column(column):
             continue
         parts = _parts_under(amounts, column.path[:-1], column)
-        if parts:
-            out.append({"total": column, "parts": tuple(parts)})
+        if parts and (column in used or used.intersection(parts)):
+            out.append({"total": column, "parts": tuple(p for p in parts if p in used)})
     return tuple(out)
 
 
@@ -256,5 +313,7 @@ FUNCTIONS = {
     "row_like": row_like,
     "row_named": row_named,
     "column_sums": column_sums,
+    "figure_columns": figure_columns,
+    "figure_rows": figure_rows,
     "in_unit": in_unit,
 }
