@@ -6,8 +6,9 @@ section or empty-table note, a changed performance weight or cost indicator, a t
 unit changed from 万元 to 元.  The places to change come from the sample's own model (cell
 spans, section spans, indicator spans), so nothing is hard-coded but the kinds.
 
-A mutant is *detected* when the check of the mutated text gives a finding whose
-fingerprint the unmutated sample does not have, at the changed place:
+A mutant is *detected* when the check of the mutated text gives a finding the unmutated
+sample does not have (by fingerprint, severity and compared figures: :func:`identity`),
+at the changed place:
 
 - a changed figure: the finding's location or one of its related places is on the changed line
   (a sum pointing at its total while showing the changed term counts: it shows the change);
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from compliance.engine import Engine
+from compliance.findings import Finding
 from compliance.model import Document
 from compliance.plugins import hooks
 from compliance.report import DocumentResult, fingerprint
@@ -294,7 +296,7 @@ class Checker:
         self.text = SAMPLE.read_text(encoding="utf-8")
         self.lines = self.text.splitlines(keepends=True)
         self.document = self.load(self.text)
-        self.baseline = Counter(fingerprint(f) for f in self.check(self.text).findings)
+        self.baseline = Counter(identity(f) for f in self.check(self.text).findings)
         #: The mutants a run works through (set by the runner; workers read it by index).
         self.all_mutants: list[Mutant] = []
 
@@ -314,15 +316,27 @@ class Checker:
         seen: Counter[str] = Counter()
         new = []
         for finding in result.findings:
-            print_ = fingerprint(finding)
-            seen[print_] += 1
-            if seen[print_] > self.baseline[print_]:
+            key = identity(finding)
+            seen[key] += 1
+            if seen[key] > self.baseline[key]:
                 new.append(finding)
         detected = any(_at_place(f, mutant.place) for f in new)
         return Outcome(mutant, detected, tuple(f"{f.rule} {f.message}" for f in new))
 
 
-def _at_place(finding, place: Place) -> bool:
+def identity(finding: Finding) -> str:
+    """A finding's fingerprint, with its severity and compared figures.
+
+    The fingerprint alone names the place and the rule, not the figures, so that a
+    baseline survives text moving around; here a finding the sample already has
+    that now shows other figures (or turns from a note into an error) is the
+    checker noticing the change, and counts as new.
+    """
+    values = ",".join(f"{k}={v}" for k, v in sorted(finding.values.items()))
+    return f"{fingerprint(finding)}|{finding.severity.value}|{values}"
+
+
+def _at_place(finding: Finding, place: Place) -> bool:
     for location in (finding.location, *finding.related):
         span = location.span
         if span is not None and span.start_line in place.lines:
