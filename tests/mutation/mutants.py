@@ -1,7 +1,7 @@
 """Single-change variants (mutants) of the bundled sample, and whether the checker notices each.
 
 A mutant is the sample's text with one change a reviewer worries about: one figure in a
-table, one amount or percentage in the explanations (第三部分), a deleted table, explanation
+table (the performance tables' budget figures included), one amount or percentage in the explanations (第三部分), a deleted table, explanation
 section or empty-table note, a changed performance weight or cost indicator, a table's
 unit changed from 万元 to 元.  The places to change come from the sample's own model (cell
 spans, section spans, indicator spans), so nothing is hard-coded but the kinds.
@@ -12,7 +12,8 @@ at the changed place:
 
 - a changed figure: the finding's location or one of its related places is on the changed line
   (a sum pointing at its total while showing the changed term counts: it shows the change);
-- a changed weight: anywhere in that performance table (the weights' total is the table's);
+- a changed weight or budget figure of a performance table: anywhere in that table (rules
+  check the weights' total and the budget lines as the table's, and point at the table);
 - a deleted table, section or note, or a changed unit: inside the table or section concerned,
   at the line where the deletion closed up, or naming the table or section in its message.
 
@@ -40,6 +41,7 @@ SAMPLE = ROOT / "examples" / "bazhou-2026-budget.txt"
 KINDS = (
     "table_figure",
     "prose_figure",
+    "perf_figure",
     "perf_weight",
     "cost_indicator",
     "table_unit",
@@ -52,6 +54,8 @@ KINDS = (
 #: An amount or a percentage as printed in prose: 3,034.10 万元, 7.41%, 85 万元.
 PROSE_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?=\s*(?:万元|%))")
 #: A performance target with a money amount: <=8.39 万元, < =16.20 万元.
+#: A two-decimal amount in a performance table's head: 3,034.10, 20.80, 0.00.
+PERF_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d])")
 COST_TARGET = re.compile(r"(\d+(?:\.\d+)?)(?=\s*万元)")
 UNIT_LINE = "单位：万元"
 
@@ -143,6 +147,25 @@ def prose_figures(document: Document, lines: list[str]) -> Iterator[Mutant]:
                 _replace_on_line(lines, number, match.start(), match.end(), new),
                 Place(frozenset({number})),
             )
+
+
+def perf_figures(document: Document, lines: list[str]) -> Iterator[Mutant]:
+    """Every budget figure in a performance table's head (年度预算总额, 财政拨款, 上级安排 …)."""
+    for perf in document.perf_tables:
+        rows = frozenset(range(perf.span.start_line, perf.span.last_line + 1))
+        indicator_lines = {i.span.start_line for i in perf.indicators if i.span is not None}
+        for number in range(perf.span.start_line, perf.span.last_line + 1):
+            if number in indicator_lines:
+                continue
+            line = lines[number - 1]
+            for match in PERF_FIGURE.finditer(line):
+                new = bump(match.group(0))
+                yield Mutant(
+                    "perf_figure",
+                    f"「{perf.project}」{match.group(0)} → {new} (line {number})",
+                    _replace_on_line(lines, number, match.start(), match.end(), new),
+                    Place(rows),
+                )
 
 
 def perf_weights(document: Document, lines: list[str]) -> Iterator[Mutant]:
@@ -280,7 +303,7 @@ def _enclosing_heading(document: Document, number: int) -> int:
 
 
 GENERATORS: tuple[Callable[[Document, list[str]], Iterable[Mutant]], ...] = (
-    table_figures, prose_figures, perf_weights, cost_indicators, table_units,
+    table_figures, prose_figures, perf_figures, perf_weights, cost_indicators, table_units,
     deleted_tables, deleted_sections, deleted_notes,
 )
 

@@ -19,6 +19,7 @@ from mutants import Checker, Outcome, format_report, rates
 THRESHOLDS = {
     "table_figure": 0.95,
     "prose_figure": 0.95,
+    "perf_figure": 0.95,
     "perf_weight": 0.95,
     "cost_indicator": 0.95,
     "table_unit": 0.95,
