@@ -1,4 +1,4 @@
-"""The Xinjiang pack: its rule cases, every rule covered by a passing and a failing case."""
+"""The Xinjiang pack: its rule cases (every rule with a passing and a failing one), and how a document is matched to it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from compliance.dsl import load_rule_set
+from compliance.engine import Engine
 from compliance.plugins import hooks
 from compliance.plugins.manager import create_manager
 from compliance.testing import case_files, run_case_file
@@ -32,3 +33,37 @@ def test_every_xinjiang_rule_has_a_passing_and_a_failing_case() -> None:
     assert {rule: sorted(seen & {"pass", "fail"}) for rule, seen in outcomes.items()} == {
         rule: ["fail", "pass"] for rule in rules
     }
+
+
+SAMPLE = XINJIANG.parents[1] / "examples" / "bazhou-2026-budget.txt"
+UNMARKED = SAMPLE.read_text(encoding="utf-8").replace("新疆", "某省").replace("巴州", "某州")
+
+
+def _jurisdiction(text: str, plugins: tuple[str, ...]) -> str | None:
+    engine = Engine(plugins=plugins)
+    document = hooks.load_document(engine.pm, SAMPLE, text.encode("utf-8"))
+    return hooks.enrich_document(engine.pm, document).meta.get("jurisdiction")
+
+
+def test_markers_in_the_department_name_decide_first() -> None:
+    assert _jurisdiction(SAMPLE.read_text(encoding="utf-8"), ()) == "xinjiang"
+    assert _jurisdiction(UNMARKED, ()) is None
+
+
+def test_the_twelve_table_layout_is_recognised_without_markers() -> None:
+    assert _jurisdiction(UNMARKED, ("plugins_builtin.xinjiang",)) == "xinjiang"
+
+
+def test_nine_tables_are_not_the_xinjiang_layout() -> None:
+    lines = UNMARKED.splitlines(keepends=True)
+    start = lines.index("表 11\n")
+    end = len(lines) - lines[::-1].index("第三部分 2026 年部门预算情况说明\n") - 1  # the heading, not the 目录 entry
+    assert _jurisdiction("".join(lines[:start] + lines[end:]), ("plugins_builtin.xinjiang",)) is None
+
+
+def test_detected_layout_brings_the_regional_params() -> None:
+    engine = Engine(plugins=("plugins_builtin.xinjiang",))
+    document = hooks.enrich_document(engine.pm, hooks.load_document(engine.pm, SAMPLE, UNMARKED.encode("utf-8")))
+    result = engine.check_document(document)
+    assert (result.jurisdiction, result.packs) == ("xinjiang", ("cn.national", "cn.xinjiang"))
+    assert [r.outcome.value for r in result.results if r.rule == "CN-PERF-001"] == ["pass"]
