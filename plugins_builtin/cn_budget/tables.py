@@ -123,6 +123,9 @@ def _repair_top_groups(rows: list[list[str]], width: int) -> None:
             c = start
             while c < width and top[c] == top[start] and roles[c] in (CODE, LABEL):
                 c += 1
+            # Only a group that goes on over amount columns was shifted; a lone 科目名称 over 款 was not.
+            if c == width or top[c] != top[start]:
+                continue
             for moved in range(start, c):
                 top[moved] = top[prev]
 
