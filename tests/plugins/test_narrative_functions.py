@@ -169,3 +169,12 @@ def test_part_changes_and_signed_deltas(document) -> None:
     assert [narrative.signed(c) for c in changes] == [D("209.43"), D("-1300.00"), D("3.60")]
     staff = next(f for f in document.facts if f.kind == "breakdown" and f.subject == "一般公共预算基本支出")
     assert narrative.part_changes(document, staff) == ()
+
+
+def test_the_same_total_stated_under_other_headings(document) -> None:
+    spending = next(f for f in document.facts if f.kind == "breakdown" and f.subject == "支出预算")
+    assert [(f.kind, f.subject, f.section) for f in narrative.same_total_elsewhere(document, spending)] == [
+        ("breakdown", "部门收入预算", "第三部分/二")]
+    general = next(f for f in document.facts if f.kind == "breakdown" and f.subject == "一般公共预算拨款合计")
+    assert [(f.kind, f.subject, f.delta) for f in narrative.same_total_elsewhere(document, general)] == [
+        ("change", "一般公共预算", D("209.43"))]

@@ -140,6 +140,22 @@ class _Index:
         for table in document.tables:
             if table.kind and table.kind not in self.tables:
                 self.tables[table.kind] = table
+        #: Rows by normalised label, per table (id): labels are compared many times.
+        self.labels: dict[int, dict[str, Row]] = {}
+        #: What each fact (id) is tied to, computed once for all rules that ask.
+        self.figures: dict[int, tuple[Mapping[str, Any], ...]] = {}
+        self.links: dict[int, tuple[Link, str] | None] = {}
+        #: The first change stated for each (section, subject), built on first use.
+        self.changes: dict[tuple[str | None, str], Fact] | None = None
+        self.by_amount: dict[Decimal, list[Fact]] | None = None
+
+    def row_by_label(self, table: Table, label: str) -> Row | None:
+        rows = self.labels.get(id(table))
+        if rows is None:
+            rows = self.labels[id(table)] = {}
+            for row in table.rows:
+                rows.setdefault(_key(row.label), row)
+        return rows.get(_key(label))
 
     def _walk(self, section: Any, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
         path, titles = path + (section.key,), titles + (section.title,)
@@ -165,8 +181,12 @@ def _index(document: Document) -> _Index:
 # ---- resolving references -----------------------------------------------------------
 
 
+def _key(label: str) -> str:
+    return normalize_text(_strip_label(label))
+
+
 def _same(a: str, b: str) -> bool:
-    return normalize_text(_strip_label(a)) == normalize_text(_strip_label(b))
+    return _key(a) == _key(b)
 
 
 _LABEL_NOISE = re.compile(r"^(?:其中\s*[:：]\s*|\d+[.．、]\s*|[一二三四五六七八九十]+、)|（小计）$|\(小计\)$")
@@ -176,16 +196,12 @@ def _strip_label(text: str) -> str:
     return _LABEL_NOISE.sub("", text.strip())
 
 
-def _find_row(table: Table, selector: str, subject: str) -> Row | None:
+def _find_row(index: "_Index", table: Table, selector: str, subject: str) -> Row | None:
     if selector == "total":
         return table.total
     if selector == "path":
         return _row_by_path(table, subject_path(subject))
-    wanted = selector.split(":", 1)[1]
-    for row in table.rows:
-        if _same(row.label, wanted):
-            return row
-    return None
+    return index.row_by_label(table, selector.split(":", 1)[1])
 
 
 def _row_by_path(table: Table, path: Sequence[str]) -> Row | None:
@@ -215,7 +231,7 @@ def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, A
     if table is None:
         return None
     table = _side(table, ref.side)
-    row = _find_row(table, ref.row.replace("{name}", name), fact.subject)
+    row = _find_row(index, table, ref.row.replace("{name}", name), fact.subject)
     wanted = ref.column.replace("{name}", name)
     column = table.amount_columns[0] if wanted == "first" and table.amount_columns else (
         table.column(tuple(wanted.split("/"))) if wanted != "first" else None)
@@ -252,13 +268,19 @@ def _ref(value: Decimal | None, place: str, at: Any, found: bool) -> Mapping[str
 
 
 def _link_of(index: _Index, fact: Fact) -> tuple[Link, str] | None:
-    context = index.context(fact)
+    key = id(fact)
+    if key not in index.links:
+        index.links[key] = _first_link(index.context(fact), fact.subject)
+    return index.links[key]
+
+
+def _first_link(context: str, subject: str) -> tuple[Link, str] | None:
     if not context:
         return None
     for link in LINKS:
         if not link.context.search(context):
             continue
-        match = link.subject.search(fact.subject)
+        match = link.subject.search(subject)
         if match:
             return link, (match.groupdict().get("name") or "").strip()
     return None
@@ -268,12 +290,16 @@ def _link_of(index: _Index, fact: Fact) -> tuple[Link, str] | None:
 def text_figures(document: Document, fact: Fact) -> tuple[Mapping[str, Any], ...]:
     """The table figures a stated amount names (none when the statement is not tied to a table)."""
     index = _index(document)
+    cached = index.figures.get(id(fact))
+    if cached is not None:
+        return cached
     found = _link_of(index, fact)
-    if found is None:
-        return ()
-    link, name = found
-    refs = (_reference(index, ref, fact, name) for ref in link.refs)
-    return tuple(r for r in refs if r is not None)
+    figures: tuple[Mapping[str, Any], ...] = ()
+    if found is not None:
+        link, name = found
+        figures = tuple(r for r in (_reference(index, ref, fact, name) for ref in link.refs) if r is not None)
+    index.figures[id(fact)] = figures
+    return figures
 
 
 @needs_document
@@ -470,14 +496,26 @@ def part_changes(document: Document, breakdown: Fact) -> tuple[Fact, ...]:
     (the "X 万元，比上年增加 Δ 万元" of the same clause, or a later sentence
     that goes through the items again, as the “三公” explanation does).
     """
-    changes: list[Fact] = []
-    for part in breakdown.items:
-        found = next((f for f in document.facts if f.kind == "change" and f.section == part.section
-                      and f.subject == part.subject and f.delta is not None), None)
-        if found is None:
-            return ()
-        changes.append(found)
-    return tuple(changes)
+    index = _index(document)
+    if index.changes is None:
+        index.changes = {}
+        for f in document.facts:
+            if f.kind == "change" and f.delta is not None:
+                index.changes.setdefault((f.section, f.subject), f)
+    changes = tuple(index.changes.get((part.section, part.subject)) for part in breakdown.items)
+    return () if None in changes else changes  # type: ignore[return-value]
+
+
+@needs_document
+def same_total_elsewhere(document: Document, breakdown: Fact) -> tuple[Fact, ...]:
+    """Changes and breakdowns of the same amount as ``breakdown``, stated under other headings."""
+    index = _index(document)
+    if index.by_amount is None:
+        index.by_amount = {}
+        for f in document.facts:
+            if f.kind in ("change", "breakdown") and f.amount is not None:
+                index.by_amount.setdefault(f.amount, []).append(f)
+    return tuple(f for f in index.by_amount.get(breakdown.amount, ()) if f.section != breakdown.section)
 
 
 # ---- percentages ------------------------------------------------------------------------
@@ -532,4 +570,5 @@ FUNCTIONS = {
     "level_name": level_name,
     "signed": signed,
     "part_changes": part_changes,
+    "same_total_elsewhere": same_total_elsewhere,
 }
