@@ -8,8 +8,22 @@ SEVERITY_LABEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
 def position(path: str, location: Location) -> str:
-    """``path:line:col`` (or ``path:line``, or ``path``) for a finding's location."""
+    """``path:line:col`` (or ``path:line``, or ``path``) for a finding's location.
+
+    A span with a page (a PDF) is quoted by page and meaning instead, ``path: page 9,
+    表3, row 20103, column 支出预算/合计``: its line numbers refer to text the loader
+    generated, which the reader of the PDF never sees.
+    """
     span = location.span
+    if span is not None and span.page is not None:
+        parts = [f"page {span.page}"]
+        if location.table:
+            parts.append(location.table)
+        if location.row:
+            parts.append(f"row {location.row}")
+        if location.column_path:
+            parts.append(f"column {'/'.join(location.column_path)}")
+        return f"{path}: {', '.join(parts)}"
     if span is None or span.start_line < 1:
         return path
     if span.start_column:
