@@ -23,8 +23,6 @@ from bench_load import measure  # noqa: E402
 from compliance.engine import Engine  # noqa: E402
 
 TARGET_MS = 50.0
-#: The Xinjiang pack's plugin, named until it is declared as an entry point (loading it twice is harmless).
-PLUGINS = ("plugins_builtin.xinjiang",)
 
 
 def main() -> int:
@@ -32,7 +30,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("file", nargs="?", default=str(ROOT / "examples" / "bazhou-2026-budget.txt"))
     args = parser.parse_args()
-    engine = Engine(plugins=PLUGINS)
+    engine = Engine()
     for failure in engine.failures:
         print(f"warning: {failure.message}")
     result = engine.check_path(args.file)

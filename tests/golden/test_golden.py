@@ -29,8 +29,6 @@ SAMPLE = ROOT / "examples" / "bazhou-2026-budget.txt"
 GOLDEN = HERE / "bazhou-2026-budget.findings.json"
 REVIEW = HERE / "REVIEW.md"
 REGEN = os.environ.get("COMPLIANCE_REGEN_GOLDEN") == "1"
-#: Until the Xinjiang plugin is declared as an entry point, the test registers it by name.
-PLUGINS = ("plugins_builtin.xinjiang",)
 
 
 def _plain(value: object) -> object:
@@ -44,7 +42,7 @@ def _plain(value: object) -> object:
 
 def current_findings() -> list[dict[str, object]]:
     """Every finding of a full check of the sample, in report order, as plain data."""
-    engine = Engine(plugins=PLUGINS)
+    engine = Engine()
     result = engine.check_path(str(SAMPLE))
     assert result.status == "ok", result.error
     assert not engine.failures, [f.message for f in engine.failures]
@@ -82,7 +80,7 @@ def test_every_pinned_finding_is_reviewed() -> None:
 @pytest.mark.parametrize("rule", ["CN-PERF-001"])
 def test_xinjiang_params_silence_the_national_default(rule: str) -> None:
     """The sample's weights total 90: with the Xinjiang pack's weight_total the rule passes, not fails."""
-    engine = Engine(plugins=PLUGINS)
+    engine = Engine()
     result = engine.check_path(str(SAMPLE))
     outcome = next(r for r in result.results if r.rule == rule)
     assert (outcome.outcome.value, outcome.findings) == ("pass", ())
