@@ -16,6 +16,8 @@ from compliance.model import Fact, Paragraph, ParseIssue, Section, Span
 
 NUM = r"\d[\d,]*(?:\.\d+)?"
 UNIT = r"万元|亿元|元"
+#: Units of things counted in prose (vehicles, equipment, projects, targets).
+COUNT_UNIT = r"辆|台|套|个"
 
 #: Sentences end at these marks; clauses at commas (a comma inside "3,037.70" is not one).
 SENTENCE_END = re.compile(r"[。；;！？]")
@@ -27,6 +29,7 @@ CLAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("percent", re.compile(rf"^(?P<direction>增长|下降)\s*(?P<percent>{NUM})\s*%$")),
     ("share", re.compile(rf"^占(?:比)?\s*(?P<share>{NUM})\s*%$")),
     ("amount", re.compile(rf"^(?P<subject>.*?)\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT})$")),
+    ("count", re.compile(rf"^(?P<subject>.*?\D)\s*(?P<amount>\d+)\s*(?P<unit>{COUNT_UNIT})$")),
 )
 DIRECTIONS = {"增加": "increase", "减少": "decrease", "增长": "increase", "下降": "decrease"}
 
@@ -61,7 +64,7 @@ ALLOCATION_LABEL = re.compile(r"^资金分配情况\s*[:：]\s*")
 
 _DIGIT = re.compile(r"\d")
 #: Paragraphs without one of these state no figure worth reading.
-_FIGURE_HINT = re.compile(r"\d\s*(?:万元|亿元|元|%)")
+_FIGURE_HINT = re.compile(r"\d\s*(?:万元|亿元|元|%|辆|台|套|个)")
 
 
 class _Clause:
@@ -159,34 +162,29 @@ class FactExtractor:
 
     # -- one paragraph -------------------------------------------------------------
     def paragraph_facts(self, paragraph: Paragraph, section: str | None, facts: list[Fact] | None = None) -> list[Fact]:
-        """Append the amount, share and change facts stated in one paragraph to ``facts`` (returned)."""
+        """Append the amount, share, change, count and breakdown facts stated in one paragraph to ``facts``."""
         facts = [] if facts is None else facts
         if not _FIGURE_HINT.search(paragraph.text):
             return facts
-        previous: Fact | None = None
-        breakdown: _Breakdown | None = None
+        state = _Parts()
         for sentence, start in _pieces(paragraph.text, 0, SENTENCE_END):
             clauses = [_Clause(t, s) for t, s in _pieces(sentence, start, CLAUSE_END)]
-            breakdown, last = self._sentence(clauses, paragraph, section, facts, breakdown, previous)
-            previous = last or previous
-        if breakdown is not None:
-            breakdown.close(facts, section)
+            self._sentence(clauses, paragraph, section, facts, state)
+            state.end_sentence(facts, section)
+        state.close(facts, section)
         return facts
 
     def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None, facts: list[Fact],
-                  breakdown: "_Breakdown | None", previous: Fact | None) -> tuple["_Breakdown | None", Fact | None]:
-        """Read one sentence's clauses; return the breakdown still open and the sentence's last amount."""
+                  state: "_Parts") -> None:
+        """Read one sentence's clauses into facts; ``state`` follows the "其中：" lists open in the paragraph."""
         last: Fact | None = None
         index = 0
         while index < len(clauses):
             clause = clauses[index]
             match = clause.match
             following = clauses[index + 1] if index + 1 < len(clauses) else None
-            if breakdown is None and BREAKDOWN_OPENER.match(clause.text):
-                # "X 万元，其中：a，b" opens the parts of X; a sentence opening "其中：" those of the one before.
-                head = last if last is not None else (previous if index == 0 else None)
-                if head is not None:
-                    breakdown = _Breakdown(head)
+            if BREAKDOWN_OPENER.match(clause.text):
+                state.open(first_clause=index == 0)
             if clause.kind == "change" and match:
                 percent = following.match if following is not None and following.kind == "percent" else None
                 end = following if percent else clause
@@ -209,6 +207,14 @@ class FactExtractor:
                 ))
                 index += 2 if percent else 1
                 continue
+            if clause.kind == "count" and match:
+                counted = Fact("count", self.subject(match.group("subject")), clause.text,
+                               self._span(paragraph, clause, clause), amount=_decimal(match.group("amount")),
+                               unit=match.group("unit"), section=section)
+                facts.append(counted)
+                state.stated(counted)
+                index += 1
+                continue
             if clause.kind == "amount" and match:
                 subject = self.subject(match.group("subject"))
                 if subject in GENERIC_SUBJECTS and index > 0:
@@ -223,12 +229,10 @@ class FactExtractor:
                     share=_decimal(share.group("share")) if share else None, section=section,
                 )
                 facts.append(last)
-                if breakdown is not None and breakdown.head is not last:
-                    breakdown.parts.append(last)
+                state.stated(last)
                 index += 2 if share else 1
                 continue
             index += 1
-        return breakdown, last
 
     def _allocation(self, paragraph: Paragraph, offset: int, project: str, budget: Fact | None,
                     section: str | None) -> Fact:
@@ -255,14 +259,62 @@ class FactExtractor:
                     page=span.page)
 
 
+class _Parts:
+    """The "其中：" lists of one paragraph: money and counts (辆, 台) each have their own.
+
+    A figure stated before "其中：" in the same sentence heads the list; a
+    sentence that opens with "其中：" continues from the previous sentence's
+    figures ("车辆 21 辆，价值 535.82 万元；其中：一般公务用车 0 辆，价值 0.00 万元；…").
+    """
+
+    def __init__(self) -> None:
+        self.last: dict[str, Fact] = {}       # this sentence's last figure, by measure
+        self.previous: dict[str, Fact] = {}   # the previous sentences' last figures
+        self.lists: dict[str, _Breakdown] = {}
+
+    def open(self, *, first_clause: bool) -> None:
+        heads = dict(self.previous) if first_clause else {}
+        heads.update(self.last)
+        for measure, head in heads.items():
+            if measure not in self.lists:
+                self.lists[measure] = _Breakdown(head)
+                # Opened mid-sentence, the list ends with the sentence; opened at its start, with the paragraph.
+                self.lists[measure].carry = first_clause
+
+    def stated(self, fact: Fact) -> None:
+        measure = _measure(fact)
+        current = self.lists.get(measure)
+        if current is not None and current.head is not fact:
+            current.parts.append(fact)
+        self.last[measure] = fact
+
+    def end_sentence(self, facts: list[Fact], section: str | None) -> None:
+        self.previous.update(self.last)
+        self.last = {}
+        for measure, breakdown in list(self.lists.items()):
+            if not breakdown.carry:
+                breakdown.close(facts, section)
+                del self.lists[measure]
+
+    def close(self, facts: list[Fact], section: str | None) -> None:
+        for breakdown in self.lists.values():
+            breakdown.close(facts, section)
+
+
+def _measure(fact: Fact) -> str:
+    """Money adds to money and vehicles to vehicles: a list's parts share their head's measure."""
+    return "money" if fact.kind in ("amount", "share") else f"{fact.kind}:{fact.unit}"
+
+
 class _Breakdown:
     """A stated figure and the parts stated after its "其中：" or "包括：", in one or several sentences or paragraphs."""
 
-    __slots__ = ("head", "parts")
+    __slots__ = ("head", "parts", "carry")
 
     def __init__(self, head: Fact) -> None:
         self.head = head
         self.parts: list[Fact] = []
+        self.carry = False
 
     def close(self, facts: list[Fact], section: str | None) -> None:
         """Append the ``breakdown`` fact (the head's subject and amount, the parts as items), if any part was stated."""

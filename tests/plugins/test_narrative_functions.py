@@ -35,6 +35,7 @@ def test_subject_path_reads_class_kuan_xiang_names_with_parentheses_inside() -> 
 
 
 def test_breakdowns_in_one_sentence_across_sentences_and_across_paragraphs(document) -> None:
+    """Counts and money make separate lists; a list opened mid-sentence ends with its sentence."""
     got = [(f.subject, f.amount, tuple((i.subject, i.amount) for i in f.items)) for f in document.facts
            if f.kind == "breakdown"]
     assert got == [
@@ -50,8 +51,10 @@ def test_breakdowns_in_one_sentence_across_sentences_and_across_paragraphs(docum
         ("政府采购预算", D("448.34"), (("政府采购货物预算", D("138.16")), ("政府采购工程预算", D("0.00")),
                                   ("政府采购服务预算", D("310.18")))),
         ("面向中小企业预留政府采购项目预算金额", D("448.34"), (("小微企业预留政府采购项目预算金额", D("448.34")),)),
+        ("车辆", D("21"), (("一般公务用车", D("0")), ("执法执勤用车", D("0")), ("其他车辆", D("21")))),
         ("车辆价值", D("535.82"), (("一般公务用车价值", D("0.00")), ("执法执勤用车价值", D("0.00")), ("其他车辆价值", D("535.82")))),
     ]
+    assert {f.unit for f in document.facts if f.kind == "breakdown" and f.subject == "车辆"} == {"辆"}
 
 
 def test_the_same_subject_names_different_tables_under_different_explanations(document) -> None:
@@ -178,3 +181,18 @@ def test_the_same_total_stated_under_other_headings(document) -> None:
     general = next(f for f in document.facts if f.kind == "breakdown" and f.subject == "一般公共预算拨款合计")
     assert [(f.kind, f.subject, f.delta) for f in narrative.same_total_elsewhere(document, general)] == [
         ("change", "一般公共预算", D("209.43"))]
+
+
+def test_a_list_opened_mid_sentence_does_not_swallow_the_next_sentence() -> None:
+    from compliance.model import Paragraph
+    from plugins_builtin.cn_budget.facts import FactExtractor
+
+    text = ("预留金额 30.00 万元，其中：小微企业 20.00 万元。车辆 3 辆，价值 30.00 万元；"
+            "其中：一般公务用车 1 辆，价值 10.00 万元；其他车辆 2 辆，价值 20.00 万元。")
+    facts = FactExtractor(None).paragraph_facts(Paragraph(text, Span(1)), "一")
+    got = [(f.subject, f.amount, [i.subject for i in f.items]) for f in facts if f.kind == "breakdown"]
+    assert got == [
+        ("预留金额", D("30.00"), ["小微企业"]),
+        ("车辆价值", D("30.00"), ["一般公务用车价值", "其他车辆价值"]),
+        ("车辆", D("3"), ["一般公务用车", "其他车辆"]),
+    ]
