@@ -204,6 +204,21 @@ def row_named(table: Table | None, name: str) -> Row | None:
     return next((row for row in table.rows if row.label == name), None)
 
 
+def row_with_code(table: Table | None, code: str) -> Row | None:
+    """The first row whose joined code is ``code``, from an index built once per table."""
+    if table is None:
+        return None
+    return _cached("codes", table, _code_index).get(code)
+
+
+def _code_index(table: Table) -> dict[str, Row]:
+    index: dict[str, Row] = {}
+    for row in table.rows:
+        if row.code:
+            index.setdefault(row.code_text, row)
+    return index
+
+
 def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
     """Every row of ``table`` whose joined code is ``code`` (a 项 may hold several projects)."""
     return tuple(row for row in table.rows if row.code_text == code)
@@ -310,6 +325,7 @@ FUNCTIONS = {
     "sub_items_of": sub_items_of,
     "outline_rows": outline_rows,
     "rows_with_code": rows_with_code,
+    "row_with_code": row_with_code,
     "row_like": row_like,
     "row_named": row_named,
     "column_sums": column_sums,
