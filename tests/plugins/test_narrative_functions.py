@@ -196,3 +196,9 @@ def test_a_list_opened_mid_sentence_does_not_swallow_the_next_sentence() -> None
         ("车辆价值", D("30.00"), ["一般公务用车价值", "其他车辆价值"]),
         ("车辆", D("3"), ["一般公务用车", "其他车辆"]),
     ]
+
+
+def test_a_statement_whose_table_is_not_published_is_reported_unchecked(document) -> None:
+    without = evolve(document, tables=tuple(t for t in document.tables if t.kind != "entrusted_business"))
+    (ref,) = narrative.text_figures(without, fact(without, "amount", "委托业务费"))
+    assert (ref["found"], ref["value"], ref["place"]) == (False, None, "文档未公开「财政拨款委托业务费支出情况表」")

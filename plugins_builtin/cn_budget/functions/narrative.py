@@ -25,6 +25,7 @@ from attrs import frozen
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
 from compliance.model import Document, Fact, Indicator, PerfTable, Row, Table
+from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.facts import subject_path
 from plugins_builtin.cn_budget.functions.units import to_unit
 
@@ -58,6 +59,10 @@ class Link:
     subject: re.Pattern[str]
     refs: tuple[Ref, ...]
     share_of: Ref | None = None
+
+
+#: A table kind's national title, for saying which table a statement could not be checked against.
+_TITLES = {kind: title for title, kind in reversed(tuple(vocab.TABLE_KINDS.items()))}
 
 
 def _link(context: str, subject: str, *refs: Ref, share_of: Ref | None = None) -> Link:
@@ -229,7 +234,7 @@ def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, A
         return _perf_reference(index.document, ref, fact)
     table = index.tables.get(ref.table)
     if table is None:
-        return None
+        return _ref(None, f"文档未公开「{_TITLES.get(ref.table, ref.table)}」", None, False)
     table = _side(table, ref.side)
     row = _find_row(index, table, ref.row.replace("{name}", name), fact.subject)
     wanted = ref.column.replace("{name}", name)
@@ -240,7 +245,7 @@ def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, A
     label = table.label if table.number else table.title
     if row is None or column is None:
         what = "行" if row is None else "列"
-        return _ref(None, f"{label}中与「{fact.subject}」对应的{what}", table, False)
+        return _ref(None, f"{label}中没有与「{fact.subject}」对应的{what}", table, False)
     cell = row.cell(column.index)
     value = cell.value if cell is not None else None
     if value is not None and table.unit and fact.unit and table.unit != fact.unit:
@@ -256,7 +261,7 @@ def _perf_reference(document: Document, ref: Ref, fact: Fact) -> Mapping[str, An
         return None
     values = [p.budget.get(key) for p in perfs]
     if all(v is None for v in values):
-        return _ref(None, f"绩效目标表「{key}」", perfs, False)
+        return _ref(None, f"绩效目标表未列「{key}」", perfs, False)
     total = sum((v for v in values if v is not None), Decimal(0))
     what = "部门整体绩效目标表" if kind == "department" else f"{len(perfs)} 张项目支出绩效目标表"
     place = f"{what}「{key}」" + ("合计" if len(perfs) > 1 else "")
