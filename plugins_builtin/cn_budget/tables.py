@@ -239,6 +239,8 @@ def _draft(index: int, cells: Sequence[Cell], span: Span, columns: dict[int, Col
         if column.role == CODE:
             if vocab.CODE_CELL.match(cell.text):
                 code.extend(split_code(cell.text))
+            elif vocab.tidy(cell.text).replace(" ", "") in vocab.TOTAL_LABELS:
+                labels.append((1, cell.text))  # 合计 printed across the code columns (Shanghai)
         elif column.role == LABEL:
             labels.append((0 if column.name in PREFERRED_LABELS else 1, cell.text))
     if not labels:
