@@ -50,6 +50,8 @@ KINDS = (
     "delete_subsection",
     "delete_empty_note",
 )
+#: Kinds run on request only (``report.py --kind table_cent``): a cent more in every table cell.
+EXTRA_KINDS = ("table_cent",)
 
 #: An amount or a percentage as printed in prose: 3,034.10 万元, 7.41%, 85 万元.
 PROSE_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?=\s*(?:万元|%))")
@@ -80,10 +82,10 @@ class Outcome(NamedTuple):
     new_findings: tuple[str, ...]  # messages of new findings anywhere (for explaining misses)
 
 
-def bump(figure: str) -> str:
-    """``figure`` plus one unit of its integer part, printed the same way (commas, decimals)."""
+def bump(figure: str, step: Decimal = Decimal(1)) -> str:
+    """``figure`` plus ``step`` (one unit of its integer part), printed the same way (commas, decimals)."""
     decimals = len(figure.split(".")[1]) if "." in figure else 0
-    value = Decimal(figure.replace(",", "")) + 1
+    value = Decimal(figure.replace(",", "")) + step
     text = f"{value:,.{decimals}f}" if "," in figure else f"{value:.{decimals}f}"
     return text
 
@@ -104,8 +106,9 @@ def _delete_lines(lines: list[str], first: int, last: int) -> str:
 # -- the generators, one per kind -------------------------------------------------------
 
 
-def table_figures(document: Document, lines: list[str]) -> Iterator[Mutant]:
-    """Every non-blank amount cell of every table, plus one."""
+def table_figures(document: Document, lines: list[str], *, kind: str = "table_figure",
+                  step: Decimal = Decimal(1)) -> Iterator[Mutant]:
+    """Every non-blank amount cell of every table, plus ``step`` (one, or a cent)."""
     seen: set[tuple[int, int]] = set()
     for table in document.tables:
         for part in (table, *table.sides):
@@ -121,9 +124,9 @@ def table_figures(document: Document, lines: list[str]) -> Iterator[Mutant]:
                     seen.add(key)
                     start, end = span.start_column - 1, span.end_column
                     printed = lines[span.start_line - 1][start:end]
-                    new = bump(printed)
+                    new = bump(printed, step)
                     yield Mutant(
-                        "table_figure",
+                        kind,
                         f"{table.label}「{row.label}」{printed} → {new} (line {span.start_line})",
                         _replace_on_line(lines, span.start_line, start, end, new),
                         Place(frozenset({span.start_line})),
@@ -302,9 +305,14 @@ def _enclosing_heading(document: Document, number: int) -> int:
     return found
 
 
+def table_cents(document: Document, lines: list[str]) -> Iterator[Mutant]:
+    """Every non-blank amount cell plus 0.01: within rounding of a sum, so at best a note."""
+    return table_figures(document, lines, kind="table_cent", step=Decimal("0.01"))
+
+
 GENERATORS: tuple[Callable[[Document, list[str]], Iterable[Mutant]], ...] = (
     table_figures, prose_figures, perf_figures, perf_weights, cost_indicators, table_units,
-    deleted_tables, deleted_sections, deleted_notes,
+    deleted_tables, deleted_sections, deleted_notes, table_cents,
 )
 
 
@@ -373,7 +381,7 @@ def rates(outcomes: Iterable[Outcome]) -> dict[str, tuple[int, int]]:
     for outcome in outcomes:
         counts[outcome.mutant.kind][0] += outcome.detected
         counts[outcome.mutant.kind][1] += 1
-    return {kind: (counts[kind][0], counts[kind][1]) for kind in KINDS if kind in counts}
+    return {kind: (counts[kind][0], counts[kind][1]) for kind in KINDS + EXTRA_KINDS if kind in counts}
 
 
 def format_report(outcomes: Sequence[Outcome], *, misses: bool = True) -> str:
