@@ -294,7 +294,38 @@ def build_rows(body: Sequence[Block], columns: Sequence[Column], width: int, dep
     for i, block in enumerate(body):
         cells, issues = parse_cells(block, columns, width)
         drafts.append(_draft(i, cells, row_span(block), by_index, department, issues))
+    _repair_codes(drafts, [c.index for c in columns if c.role == CODE])
     return link_rows(drafts)
+
+
+def _repair_codes(drafts: list[_RowDraft], code_columns: list[int]) -> None:
+    """Read misprinted codes of a 类/款/项 layout from their context, and say so on the row.
+
+    With one column per level, a 款 or 项 printed as one digit ("301 2 津贴补贴") is read
+    zero-padded ("02"), and a 类 printed wrongly under valid 款/项 ("7 11 02" after the
+    210 rows) is read as the 类 of the row above.  The cells keep the print, so a rule can
+    still report the misprint; the row's code is what the hierarchy needs.
+    """
+    if len(code_columns) < 2:
+        return
+    previous: tuple[str, ...] = ()
+    for draft in drafts:
+        texts = {c.column: c.text.strip() for c in draft.cells}
+        printed = [texts.get(i, "") for i in code_columns]
+        parts = [p for p in printed if p]
+        if not parts or not all(p.isdigit() for p in parts):
+            if draft.code:
+                previous = draft.code
+            continue
+        repaired = [("0" + p if level and len(p) == 1 else p) for level, p in enumerate(printed) if p]
+        if len(printed[0]) not in (0, 3) and len(parts) > 1 and previous:
+            repaired[0] = previous[0]
+        code = tuple(repaired)
+        if code != draft.code and all(vocab.CODE_CELL.match(p) for p in code):
+            note = f"编码印为「{' '.join(parts)}」，按上下文读作 {''.join(code)}"
+            draft.code = code
+            draft.issues = draft.issues + (ParseIssue("code-repaired", note, draft.span),)
+        previous = draft.code or previous
 
 
 def rows_from_cells(rows: Sequence[Row], columns: Sequence[Column]) -> tuple[Row, ...]:
