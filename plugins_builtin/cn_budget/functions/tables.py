@@ -135,8 +135,11 @@ def top_rows(table: Table) -> tuple[Row, ...]:
 
 def _compute_top_rows(table: Table) -> tuple[Row, ...]:
     if _has_hierarchy(table) or any(row.code for row in table.rows):
+        # 类 rows and the group lines above them; a row whose code lost its 类 part
+        # (a 款 printed without it) is not mistaken for a top row.
         inner = {id(child) for row in table.rows for child in row.children}
-        return tuple(r for r in table.rows if not r.is_total and id(r) not in inner)
+        return tuple(r for r in table.rows if not r.is_total and id(r) not in inner
+                     and (r.kind == "group" or (r.code and r.level == 1)))
     outline = _outline(table)
     top = min((level for _, level, sub in outline if not sub), default=1)
     return tuple(row for row, level, sub in outline if level == top and not sub)
@@ -217,6 +220,26 @@ def _code_index(table: Table) -> dict[str, Row]:
         if row.code:
             index.setdefault(row.code_text, row)
     return index
+
+
+def matching_row(table: Table | None, row: Row | None) -> Row | None:
+    """The row of ``table`` that stands for the same 科目 as ``row``: by code, else by name.
+
+    Summary tables of some layouts (Shanghai's 财务收支预算总表) list the 类 by
+    name only; a name is matched among 类-level and uncoded rows first, since
+    names such as 行政运行 recur at the 项 level.
+    """
+    if table is None or row is None:
+        return None
+    if row.code:
+        found = row_with_code(table, row.code_text)
+        if found is not None:
+            return found
+    if not row.label:
+        return None
+    named = [r for r in table.rows if r.label == row.label and not r.is_total]
+    level = row.level or 1
+    return next((r for r in named if (r.level or 1) == level), named[0] if named else None)
 
 
 def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
@@ -326,6 +349,7 @@ FUNCTIONS = {
     "outline_rows": outline_rows,
     "rows_with_code": rows_with_code,
     "row_with_code": row_with_code,
+    "matching_row": matching_row,
     "row_like": row_like,
     "row_named": row_named,
     "column_sums": column_sums,
