@@ -80,3 +80,19 @@ def test_rows_by_code_and_name(document) -> None:
     assert [r.label for r in tables.rows_with_code(project, "2010302")][:2] == ["巴州政府办公室政务服务保障项目", "电子政务网络维护项目"]
     assert tables.row_like(document.table("10"), "因公出国（境）费").label == "因公出国（境）费用"
     assert tables.row_named(project, "不存在的项目") is None
+
+
+def test_matching_row_by_code_then_by_name(document) -> None:
+    spending = side(document, "1", "expenditure")
+    summary = document.table("3")
+    assert tables.matching_row(summary, spending.row("201")).code_text == "201"
+    # A summary listing the 类 by name only (as Shanghai's 财务收支预算总表 does) still finds it.
+    named = spending.row("201").__class__(0, "住房保障支出", ())
+    assert tables.matching_row(summary, named).code_text == "221"
+    assert tables.matching_row(summary, spending.row("202")) is None
+
+
+def test_blank_columns_and_rows_are_left_out(document) -> None:
+    income = document.table("2")
+    assert [c.path[-1] for c in tables.figure_columns(income)] == ["总计", "财政拨款（补助）小计", "一般公共预算", "财政拨款结转"]
+    assert len(tables.figure_rows(side(document, "1", "expenditure"))) == 7  # six 类 with figures and 支出总计
