@@ -78,3 +78,19 @@ def test_each_jurisdiction_is_compiled_once_per_engine(workdir) -> None:
     assert engine.rule_set_for(None) is engine.rule_set is engine.rule_set_for("other")
     assert xinjiang.rule("DEMO-WEIGHT").params["weight_total"] == 90
     assert engine.rule_set.rule("DEMO-WEIGHT").params["weight_total"] == 100
+
+
+def test_a_regional_param_of_another_type_is_an_error(tmp_path) -> None:
+    from compliance.dsl import load_rule_set
+    from compliance.errors import RuleError
+
+    national = HERE / "plugins" / "regional_packs" / "national"
+    regional = tmp_path / "xinjiang"
+    regional.mkdir()
+    (regional / "pack.rules").write_text('pack demo.xinjiang "演示" version "1"\n\nparam weight_total = "九十"\n', encoding="utf-8")
+    assert load_rule_set([national, regional]).rule("DEMO-WEIGHT").params["weight_total"] == 100
+    with pytest.raises(RuleError) as caught:
+        load_rule_set([national, regional], overriding_packs=["demo.xinjiang"])
+    assert caught.value.message == (
+        "param 'weight_total' of pack demo.xinjiang must be of the same type as in pack demo.national (its default is 100)"
+    )
