@@ -10,7 +10,8 @@ the interval semantics of XBRL Calculations 1.1.
 
 The comparison follows the rounding policy of the pack, when the pack declares
 the params ``rounding_policy`` and ``tolerance`` (configuration
-``[rounding]`` sets them): ``"exact"`` allows no difference at all; a
+``[rounding]`` sets them): ``"exact"`` allows no difference at the precision the
+figures are printed in (a computed ratio is rounded to the stated figure's decimals); a
 ``tolerance`` above zero replaces the intervals by that absolute difference;
 otherwise (``"rounding"``, tolerance 0) the intervals above apply.  Rules
 therefore say ``within rounding`` once and every policy is honoured the same
@@ -19,7 +20,7 @@ way everywhere (see "Rounding policy" in docs/rule-language.md).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from compliance.dsl import ast
@@ -34,11 +35,14 @@ class RoundingBounds:
         """``fn(env)``: do the two sides agree within the sum of their rounding bounds?"""
         left, right = self.expr(left_node, scope), self.expr(right_node, scope)
         policy, tolerance = self._policy(scope)
-        if policy == "exact" or tolerance > 0:
-            allowed = _ZERO if policy == "exact" else tolerance
+        if policy == "exact":
+            def same(env: Env) -> bool:
+                return _same_as_printed(number(left(env), "=="), number(right(env), "=="))
 
+            return same
+        if tolerance > 0:
             def near(env: Env) -> bool:
-                return abs(number(left(env), "==") - number(right(env), "==")) <= allowed
+                return abs(number(left(env), "==") - number(right(env), "==")) <= tolerance
 
             return near
         left_error, right_error = self.error_bound(left_node, scope), self.error_bound(right_node, scope)
@@ -148,6 +152,18 @@ class RoundingBounds:
 
 
 _ZERO = Decimal(0)
+
+
+def _same_as_printed(a: Decimal, b: Decimal) -> bool:
+    """Equal at the coarser printed precision of the two: 99.88 (%) is 3,034.10 / 3,037.70 × 100 = 99.8815…,
+    but 2,304.38 is not 2,304.37.  A computed quotient carries many decimals, so the stated figure
+    sets the precision; figures printed to the same decimals must be equal."""
+    if a == b:
+        return True
+    if not (a.is_finite() and b.is_finite()):
+        return False
+    quantum = Decimal(1).scaleb(max(a.as_tuple().exponent, b.as_tuple().exponent))  # type: ignore[arg-type]
+    return a.quantize(quantum, rounding=ROUND_HALF_UP) == b.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def _structural(node: ast.Node) -> bool:

@@ -80,3 +80,21 @@ def test_without_the_params_the_printed_precision_applies(tmp_path: Path) -> Non
     bare = RULES.replace('param rounding_policy = "rounding"\nparam tolerance = 0\n', "")
     result = run_rules(tmp_path, bare, DOCUMENT)["R-1"]
     assert [f.severity for f in result.findings] == [Severity.NOTE, Severity.ERROR]
+
+
+def test_exact_policy_compares_a_computed_ratio_at_the_stated_precision(tmp_path: Path) -> None:
+    rules = '''
+param rounding_policy = "exact"
+param tolerance = 0
+
+rule R-2 "占比"
+  let t = table("3")
+  let share = t.value(t.row("2010301"), "合计") / t.value(t.row("20103"), "合计") * 100
+  expect 77.55 == share within rounding
+    message "77.55 ≠ {share}"
+  expect 77.56 == share within rounding
+    message "77.56 ≠ {round(share, 4)}"
+'''
+    result = run_rules(tmp_path, rules, DOCUMENT)["R-2"]
+    # 1,598.61 / 2,061.28 × 100 = 77.5542…: 77.55 as printed, not 77.56.
+    assert [f.message for f in result.findings] == ["77.56 ≠ 77.5542"]
