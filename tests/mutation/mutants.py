@@ -1,9 +1,9 @@
 """Single-change variants (mutants) of the bundled sample, and whether the checker notices each.
 
 A mutant is the sample's text with one change a reviewer worries about: one figure in a
-table (the performance tables' budget figures included), one amount or percentage in the explanations (第三部分), a deleted table, explanation
-section or empty-table note, a changed performance weight or cost indicator, a table's
-unit changed from 万元 to 元.  The places to change come from the sample's own model (cell
+table (the performance tables' budget figures included), one amount or percentage in the
+explanations (第三部分), a deleted table, explanation section or empty-table note, a
+changed performance weight or cost indicator, a table's unit changed from 万元 to 元.  The places to change come from the sample's own model (cell
 spans, section spans, indicator spans), so nothing is hard-coded but the kinds.
 
 A mutant is *detected* when the check of the mutated text gives a finding the unmutated
@@ -55,9 +55,9 @@ EXTRA_KINDS = ("table_cent",)
 
 #: An amount or a percentage as printed in prose: 3,034.10 万元, 7.41%, 85 万元.
 PROSE_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?=\s*(?:万元|%))")
-#: A performance target with a money amount: <=8.39 万元, < =16.20 万元.
 #: A two-decimal amount in a performance table's head: 3,034.10, 20.80, 0.00.
 PERF_FIGURE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d])")
+#: A performance target with a money amount: <=8.39 万元, < =16.20 万元.
 COST_TARGET = re.compile(r"(\d+(?:\.\d+)?)(?=\s*万元)")
 UNIT_LINE = "单位：万元"
 
@@ -70,6 +70,8 @@ class Place(NamedTuple):
 
 
 class Mutant(NamedTuple):
+    """One single-change variant of the sample."""
+
     kind: str
     description: str
     text: str
@@ -77,6 +79,8 @@ class Mutant(NamedTuple):
 
 
 class Outcome(NamedTuple):
+    """What the check of one mutant found."""
+
     mutant: Mutant
     detected: bool
     new_findings: tuple[str, ...]  # messages of new findings anywhere (for explaining misses)
