@@ -202,3 +202,9 @@ def test_a_statement_whose_table_is_not_published_is_reported_unchecked(document
     without = evolve(document, tables=tuple(t for t in document.tables if t.kind != "entrusted_business"))
     (ref,) = narrative.text_figures(without, fact(without, "amount", "委托业务费"))
     assert (ref["found"], ref["value"], ref["place"]) == (False, None, "文档未公开「财政拨款委托业务费支出情况表」")
+
+
+def test_the_budget_statement_of_an_allocation_list(document) -> None:
+    plan = narrative.project_allocation(document, "电子政务网络维护项目")
+    stated = narrative.budget_statement(document, plan)
+    assert (stated.kind, stated.text, stated.span.start_line) == ("amount", "预算安排规模：41.50 万元", 563)

@@ -153,6 +153,7 @@ class _Index:
         #: The first change stated for each (section, subject), built on first use.
         self.changes: dict[tuple[str | None, str], Fact] | None = None
         self.by_amount: dict[Decimal, list[Fact]] | None = None
+        self.statements: dict[tuple[str | None, str], Fact] | None = None
 
     def row_by_label(self, table: Table, label: str) -> Row | None:
         rows = self.labels.get(id(table))
@@ -523,6 +524,18 @@ def same_total_elsewhere(document: Document, breakdown: Fact) -> tuple[Fact, ...
     return tuple(f for f in index.by_amount.get(breakdown.amount, ()) if f.section != breakdown.section)
 
 
+@needs_document
+def budget_statement(document: Document, allocation: Fact) -> Fact:
+    """Where a project's 预算安排规模 is printed (the allocation list itself when it is not)."""
+    index = _index(document)
+    if index.statements is None:
+        index.statements = {}
+        for f in document.facts:
+            if f.kind == "amount":
+                index.statements.setdefault((f.section, f.subject), f)
+    return index.statements.get((allocation.section, allocation.subject), allocation)
+
+
 # ---- percentages ------------------------------------------------------------------------
 
 
@@ -576,4 +589,5 @@ FUNCTIONS = {
     "signed": signed,
     "part_changes": part_changes,
     "same_total_elsewhere": same_total_elsewhere,
+    "budget_statement": budget_statement,
 }
