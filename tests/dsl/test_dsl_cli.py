@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from compliance.cli import main
@@ -12,12 +13,25 @@ ROOT = Path(__file__).resolve().parents[2]
 NATIONAL = ROOT / "rules" / "national"
 
 
+def declared_rule_ids(pack: Path) -> set[str]:
+    """Rule ids as the pack's files declare them, read straight from the text."""
+    return {
+        match.group(1)
+        for path in pack.glob("*.rules")
+        for match in re.finditer(r"^rule (\S+)", path.read_text(encoding="utf-8"), flags=re.M)
+    }
+
+
+def declared_case_count(pack: Path) -> int:
+    return sum(path.read_text(encoding="utf-8").count("[[case]]") for path in (pack / "cases").glob("*.toml"))
+
+
 def test_list_shows_every_national_rule(capsys) -> None:
     assert main(["rules", "list", "--rules", str(NATIONAL)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "CN-TAB-001   error    cn.national  公开表齐全  [structure, completeness]" in lines
-    assert {line.split()[0] for line in lines} == {
-        "CN-TAB-001", "CN-TAB-002", "CN-PERF-001", "CN-SUM-001", "CN-SUM-002", "CN-RATE-001"}
+    (tab_001,) = [line for line in lines if line.startswith("CN-TAB-001 ")]
+    assert tab_001.split() == ["CN-TAB-001", "error", "cn.national", "公开表齐全", "[structure,", "completeness]"]
+    assert {line.split()[0] for line in lines} == declared_rule_ids(NATIONAL)
 
 
 def test_explain_shows_metadata_params_and_source(capsys) -> None:
@@ -31,7 +45,7 @@ def test_explain_shows_metadata_params_and_source(capsys) -> None:
 def test_list_long_explains_every_rule(capsys) -> None:
     assert main(["rules", "list", "--long", "--rules", str(NATIONAL)]) == 0
     out = capsys.readouterr().out
-    assert out.count("severity:  ") == 6
+    assert out.count("severity:  ") == len(declared_rule_ids(NATIONAL))
     assert "params:\n  required_tables = 部门收支总体情况表、部门收入总体情况表、" in out
 
 
@@ -59,7 +73,7 @@ def test_test_runs_cases_and_reports_each(tmp_path: Path, capsys) -> None:
     assert main(["rules", "test", str(NATIONAL)]) == 0
     out = capsys.readouterr().out
     assert "PASS  CN-TAB-002  an empty table without an explanation points at the table" in out
-    assert out.rstrip().endswith("18 passed, 0 failed")
+    assert out.rstrip().endswith(f"{declared_case_count(NATIONAL)} passed, 0 failed")
     folder = tmp_path / "pack"
     write_rules(folder, PACK_HEADER + 'rule R-1 "t"\n  expect count(tables) == 1\n')
     (folder / "cases").mkdir()

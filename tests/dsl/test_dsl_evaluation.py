@@ -238,3 +238,32 @@ rule R-1 "作用域"
   expect x == 1
 '''
     assert run_rules(tmp_path, text, TABLES)["R-1"].outcome is Outcome.PASS
+
+
+def test_names_that_begin_with_a_quantifier_word_are_plain_names(tmp_path: Path) -> None:
+    # `allocation` starts with `all`, `counted` with `count`: neither is a quantifier.
+    text = '''
+rule R-1 "名称"
+  for table t where t.empty:
+    let allocation = count(t.rows)
+    let counted = any r in t.rows where r.label exists
+    let nonempty = none r in t.rows where r.label exists
+    expect allocation == 1 and counted and not nonempty
+    message "{t.label} {allocation}"
+'''
+    empty_with_total = {"tables": [{"number": "8", "title": "政府性基金预算支出情况表", "empty": True,
+                                    "rows": [{"code": "", "label": "总计", "kind": "total", "values": [""]}],
+                                    "columns": ["合计"]}]}
+    result = run_rules(tmp_path, text, empty_with_total)["R-1"]
+    assert (result.outcome, result.findings) == (Outcome.PASS, ())
+
+
+def test_an_interpolation_may_hold_a_quoted_string(tmp_path: Path) -> None:
+    text = '''
+rule R-1 "引号" severity note
+  for table t where t.empty:
+    expect false
+    message "{t.label}「{t.title ~ "政府性基金"}」 \\"原文\\" {{x}}"
+'''
+    result = run_rules(tmp_path, text, TABLES)["R-1"]
+    assert [f.message for f in result.findings] == ['表8「是」 "原文" {x}']
