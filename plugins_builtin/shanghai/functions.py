@@ -24,6 +24,13 @@ _ITEM = re.compile(
     rf"[（(]\d+项[)）]\s*[”\"]?\s*{_AMOUNT}\s*万元.*?(\d{{4}})\s*年当年预算执行数为\s*{_AMOUNT}\s*万元\s*[，,]\s*"
     rf"(\d{{4}})\s*年预算安排\s*{_AMOUNT}\s*万元\s*[，,]\s*比\s*(\d{{4}})\s*年预算执行数(增加|减少)\s*{_AMOUNT}\s*%"
 )
+#: One level of a 编制说明 item's classification path: "公共安全支出（204类）" or "财政事务（款）".
+_LEVEL = re.compile(r"([^（(）)“”\"、，。]+?)[（(]\s*(\d*)\s*([类款项])\s*[)）]")
+#: The 政府采购 sentence: the total, then 货物, 工程 and 服务.
+_PROCUREMENT = re.compile(
+    rf"政府采购预算\s*{_AMOUNT}\s*万元\s*[，,]\s*其中[:：]\s*政府采购货物预算\s*{_AMOUNT}\s*万元\s*[、，,]\s*"
+    rf"政府采购工程预算\s*{_AMOUNT}\s*万元\s*[、，,]\s*政府采购服务预算\s*{_AMOUNT}\s*万元"
+)
 #: A comparison with another year's figures: "比2025年预算增加", "较2025年", "与2025年预算持平".
 _COMPARED = re.compile(r"(?:比|较|与)\s*(\d{4})\s*年")
 
@@ -101,9 +108,93 @@ def item_budget(text: Any) -> tuple[Any, ...] | None:
             last_year, year, compared)
 
 
+def procurement(text: Any) -> tuple[Decimal, ...] | None:
+    """``[total, goods, works, services]`` of the 政府采购预算 sentence (万元), or blank."""
+    match = _PROCUREMENT.search(str(text or ""))
+    return tuple(_decimal(g) for g in match.groups()) if match else None
+
+
 def compared_years(text: Any) -> tuple[str, ...]:
     """The years a text compares its figures with: "比2026年预算增加" → ("2026",)."""
     return tuple(m.group(1) for m in _COMPARED.finditer(str(text or "")))
+
+
+def _levels(subject: str) -> list[tuple[str, str, str]]:
+    """(name, printed code, level) of each step of an item's path; the leading list number dropped."""
+    text = re.sub(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", subject)
+    return [(m.group(1).strip("“”\" "), m.group(2), m.group(3)) for m in _LEVEL.finditer(text)]
+
+
+def _child(rows: Any, name: str) -> Row | None:
+    key = name_key(name).replace("其它", "其他")
+    return next((r for r in rows if name_key(r.label).replace("其它", "其他") == key), None)
+
+
+def item_row(table: Any, subject: Any) -> Row | None:
+    """The row of ``table`` a 编制说明 item speaks of, or blank.
+
+    By code when the item prints one at every level ("公共安全支出（204类）司法（06款）行政
+    运行（01项）" → 2040601), else by walking the names down from the 类 row.
+    """
+    if not isinstance(table, Table):
+        return None
+    levels = _levels(str(subject or ""))
+    if len(levels) < 2:
+        return None
+    codes = [code for _name, code, _level in levels]
+    if all(codes):
+        joined = "".join(codes)
+        return next((r for r in table.rows if "".join(r.code) == joined), None)
+    row = _child((r for r in table.rows if r.level == 1), levels[0][0])
+    for name, _code, _level in levels[1:]:
+        if row is None:
+            return None
+        row = _child(row.children, name)
+    return row
+
+
+@needs_document
+def item_name_problem(document: Document, subject: Any) -> str | None:
+    """When an item prints codes, the names it gives that the function list names otherwise; else blank."""
+    levels = _levels(str(subject or ""))
+    if not levels or not all(code for _n, code, _l in levels):
+        return None
+    names = code_list("function", document.meta.get("jurisdiction"), document.meta.get("year"))
+    code = ""
+    for name, part, level in levels:
+        code += part
+        expected = names.get(code)
+        if expected is not None and name_key(expected) != name_key(name):
+            return f"{level}级科目 {code} 写为「{name}」，科目名称应为「{expected}」"
+    return None
+
+
+_YEAR_PREFIX = re.compile(r"^\d{4}年")
+
+
+def _path_key(parts: Any) -> str:
+    return "/".join(_YEAR_PREFIX.sub("", name_key(str(p))) for p in parts if str(p))
+
+
+def find_column(table: Any, key: Any) -> Any:
+    """The column a header path names, loosely: a year in front of a header word ("2024年机关运行
+    经费预算数") and blanks are ignored; ``"本年支出/预算数"`` matches the path's end, or else its
+    start (the first column under that header).  Blank when none does."""
+    if not isinstance(table, Table):
+        return None
+    wanted = _path_key(str(key).split("/"))
+    keys = [(column, _path_key(column.path)) for column in table.columns]
+    for column, path in keys:
+        if path == wanted or path.endswith("/" + wanted):
+            return column
+    return next((column for column, path in keys if path.startswith(wanted + "/")), None)
+
+
+def printed_unit(value: Any) -> Decimal | None:
+    """One unit of a figure's last printed decimal: 87.70 → 0.01, 686 → 1; blank for blank."""
+    if not isinstance(value, Decimal):
+        return None
+    return Decimal(1).scaleb(min(value.as_tuple().exponent, 0))  # type: ignore[arg-type]
 
 
 def section_text(section: Any) -> str:
@@ -117,5 +208,10 @@ FUNCTIONS = {
     "code_problem": code_problem,
     "item_budget": item_budget,
     "compared_years": compared_years,
+    "procurement": procurement,
     "section_text": section_text,
+    "item_row": item_row,
+    "find_column": find_column,
+    "printed_unit": printed_unit,
+    "item_name_problem": item_name_problem,
 }

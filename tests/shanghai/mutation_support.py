@@ -1,6 +1,7 @@
 """Single-change variants of a Shanghai PDF, made on its extracted pieces, and whether the check notices.
 
 Changes: one figure in one table cell (+100 in the table's unit, printed as the cell was);
+one amount or percentage in the prose (+100);
 a deleted table (its grid and its title, 编制部门 and 单位 lines); a deleted empty-table note.
 The variant is assembled and enriched as the PDF is, so the model stays consistent.  A
 variant is detected when the check gives a finding (rule, message, values) the unchanged
@@ -21,6 +22,8 @@ from plugins_builtin.formats.pieces import Grid, Piece, TextPiece
 from shanghai_support import document_from, engine, pieces
 
 _FIGURE = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
+#: An amount or a percentage in prose: 9628.22万元, 3,121.42万元, 17.62%.
+_PROSE_FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?=\s*(?:万元|%))")
 _CAPTION = re.compile(r"表$|^(编制部门|编制单位|单位)\s*[:：]")
 
 
@@ -54,6 +57,12 @@ def mutants(path: Path) -> Iterator[Mutant]:
                 yield Mutant("delete_table", f"p{piece.page} {original[start].text}", original[:start] + original[index + 1:])
         elif isinstance(piece, TextPiece) and vocab.EMPTY_TABLE_NOTE.search(piece.text):
             yield Mutant("delete_empty_note", f"p{piece.page} {piece.text}", original[:index] + original[index + 1:])
+        elif isinstance(piece, TextPiece):
+            for match in _PROSE_FIGURE.finditer(piece.text):
+                figure = match.group()
+                text = piece.text[:match.start()] + _bump(figure) + piece.text[match.end():]
+                yield Mutant("prose_figure", f"p{piece.page} {figure} in {piece.text[max(0, match.start() - 12):match.end() + 4]}",
+                             original[:index] + (attrs.evolve(piece, text=text),) + original[index + 1:])
 
 
 def keys(path: Path, parts: tuple[Piece, ...]) -> set[tuple[str, str, tuple]]:
