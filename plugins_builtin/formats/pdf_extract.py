@@ -46,6 +46,12 @@ _PARAGRAPH_END = re.compile(r"[。！？!?]$")
 _SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 _LEADER = re.compile(r"(…|\.{3,}|·{3,})\s*\d*$")
 _LEADER_ONLY = re.compile(r"^[…\.·\s]+$")
+#: An inline list item closing a line ("具体包括： 1. 普陀区司法局本部") and the next one opening a line.
+_INLINE_ITEM_END = re.compile(r"\S\s*(\d{1,2})[.．、]\s*[^\d\s][^。；;！？!?]*$")
+_ITEM_START = re.compile(r"^(\d{1,2})[.．、]")
+#: How close to the right edge a line must end (in type sizes) to be a wrapped line when the
+#: producer broke it early (line-breaking rules for CJK punctuation, justified text).
+_NEARLY_FULL = 4.0
 _EDGE_TOLERANCE = 3.0
 
 
@@ -514,6 +520,22 @@ def _continues_paragraph(prev: _Line, cur: _Line, right: float | None, seen_on_p
         if _PARAGRAPH_END.search(prev.text):
             return False
         full = right is not None and prev.x1 + _first_word_width(cur) >= right - prev.size
+    if _continues_list(prev.text, cur.text):
+        return True
+    if not full:
+        # Broken a few characters early, mid-sentence, and no new item starting: still wrapped.
+        full = (prev.page == cur.page and right is not None and prev.x1 >= right - _NEARLY_FULL * prev.size
+                and not _SENTENCE_END.search(prev.text) and not _NUMBERED.match(cur.text))
     if not full:
         return False
     return not (_SENTENCE_END.search(prev.text) and _NUMBERED.match(cur.text))
+
+
+def _continues_list(prev: str, cur: str) -> bool:
+    """Does ``cur`` open the next item of a list whose previous item ends ``prev`` mid-line?
+
+    "具体包括： 1. 普陀区司法局本部" then "2. 普陀区法律援助中心": the second line is the
+    list's next item, not a numbered heading.
+    """
+    inline, start = _INLINE_ITEM_END.search(prev), _ITEM_START.match(cur)
+    return bool(inline and start and int(start.group(1)) == int(inline.group(1)) + 1)
