@@ -11,6 +11,7 @@ jurisdiction markers.  Another region's layout is more rows in these tables
 from __future__ import annotations
 
 import re
+import unicodedata
 from types import MappingProxyType
 from typing import Mapping
 
@@ -170,8 +171,10 @@ def tidy(text: str) -> str:
 
 
 def normalise_title(title: str) -> str:
-    """A title as a lookup key: no spaces, no quotes of any style, full-width parentheses."""
-    return _TITLE_NOISE.sub("", title).replace("(", "（").replace(")", "）")
+    """A title as a lookup key: NFKC (full-width digits, radical look-alikes), no spaces, no quotes
+    of any style, full-width parentheses.  The printed title is kept for display."""
+    key = _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title))
+    return key.replace("(", "（").replace(")", "）")
 
 
 #: Table kinds keyed by normalised title (see :func:`normalise_title`).  A
