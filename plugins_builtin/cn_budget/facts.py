@@ -23,9 +23,17 @@ COUNT_UNIT = r"辆|台|套|个"
 SENTENCE_END = re.compile(r"[。；;！？]")
 CLAUSE_END = re.compile(r"，|,(?!\d)")
 
+#: The year compared with: 上年, or the year itself ("比2024年预算增加…", "与2024年预算持平").
+LAST_YEAR = r"(?:上年|\d{4}\s*年)(?:度)?(?:预算)?"
+#: Words saying a figure did not change; a clause with one may state no number ("与上年持平").
+UNCHANGED = r"持平|一致|相同|无变化|不变"
+
 #: Clause patterns, tried in order; the first that matches names the clause.
 CLAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("change", re.compile(rf"^(?P<subject>.*?)(?:比上年(?:预算)?)?(?P<direction>增加|减少)\s*(?P<delta>{NUM})\s*(?P<unit>{UNIT})$")),
+    ("change", re.compile(rf"^(?P<subject>.*?)(?:比\s*{LAST_YEAR})?(?P<direction>增加|减少)\s*(?P<delta>{NUM})\s*(?P<unit>{UNIT})$")),
+    # "与2025年预算持平", "比上年预算持平", "与2024年预算一致0万元": a change of zero.
+    ("unchanged", re.compile(rf"^(?P<subject>.*?)(?:与|比|同|和)\s*{LAST_YEAR}\s*(?:相比)?\s*(?:{UNCHANGED})"
+                             rf"(?:\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT}))?$")),
     ("percent", re.compile(rf"^(?P<direction>增长|下降)\s*(?P<percent>{NUM})\s*%$")),
     ("share", re.compile(rf"^占(?:比)?\s*(?P<share>{NUM})\s*%$")),
     ("amount", re.compile(rf"^(?P<subject>.*?)\s*(?P<amount>{NUM})\s*(?P<unit>{UNIT})$")),
@@ -40,7 +48,7 @@ SUBJECT_RULES: tuple[tuple[str, str], ...] = (
     (r"^.*?(?:包括|其中)\s*[:：]\s*", ""),                  # "收入预算包括：…", "其中：…"
     (r"^{department}\s*", ""),
     (r"^\d{4}\s*年(?:的)?\s*", ""),                        # "2026 年的…"
-    (r"^比上年(?:预算)?$", ""),
+    (r"^比\s*(?:上年|\d{4}\s*年)(?:预算)?$", ""),
     (r"(?<=经费)(?:财政拨款)?(?:预算)?(?:数为|为)?$", ""),    # "机关运行经费财政拨款预算", "…经费数为"
     (r"(?:数为)$", ""),
     (r"[:：]$", ""),
@@ -63,6 +71,7 @@ ALLOCATION_LABEL = re.compile(r"^资金分配情况\s*[:：]\s*")
 
 
 _DIGIT = re.compile(r"\d")
+_UNCHANGED_WORD = re.compile(UNCHANGED)
 #: Paragraphs without one of these state no figure worth reading.
 _FIGURE_HINT = re.compile(r"\d\s*(?:万元|亿元|元|%|辆|台|套|个)")
 
@@ -74,7 +83,7 @@ class _Clause:
         self.text, self.start = text, start
         self.kind: str | None = None
         self.match: re.Match[str] | None = None
-        if not _DIGIT.search(text):
+        if not _DIGIT.search(text) and not _UNCHANGED_WORD.search(text):
             return
         for kind, pattern in CLAUSE_PATTERNS:
             match = pattern.match(text)
@@ -177,7 +186,8 @@ class FactExtractor:
     def _sentence(self, clauses: list[_Clause], paragraph: Paragraph, section: str | None, facts: list[Fact],
                   state: "_Parts") -> None:
         """Read one sentence's clauses into facts; ``state`` follows the "其中：" lists open in the paragraph."""
-        last: Fact | None = None
+        # A sentence that opens with the comparison ("…0.83万元。与2025年预算持平") speaks of the figure before it.
+        last: Fact | None = state.previous.get("money")
         index = 0
         while index < len(clauses):
             clause = clauses[index]
@@ -188,12 +198,7 @@ class FactExtractor:
             if clause.kind == "change" and match:
                 percent = following.match if following is not None and following.kind == "percent" else None
                 end = following if percent else clause
-                subject = self.subject(match.group("subject"))
-                amount = None
-                if not subject and last is not None:
-                    subject, amount = last.subject, last.amount
-                elif subject:
-                    amount = _amount_of(subject, section, facts)
+                subject, amount = self._compared(match, last, section, facts)
                 direction = DIRECTIONS[match.group("direction")]
                 issues: tuple[ParseIssue, ...] = ()
                 span = self._span(paragraph, clause, end)
@@ -206,6 +211,13 @@ class FactExtractor:
                     section=section, issues=issues,
                 ))
                 index += 2 if percent else 1
+                continue
+            if clause.kind == "unchanged" and match:
+                subject, amount = self._compared(match, last, section, facts)
+                unit = match.group("unit") or (last.unit if last is not None else None)
+                facts.append(Fact("change", subject, clause.text, self._span(paragraph, clause, clause),
+                                  amount=amount, unit=unit, delta=Decimal(0), section=section))
+                index += 1
                 continue
             if clause.kind == "count" and match:
                 counted = Fact("count", self.subject(match.group("subject")), clause.text,
@@ -233,6 +245,14 @@ class FactExtractor:
                 index += 2 if share else 1
                 continue
             index += 1
+
+    def _compared(self, match: re.Match[str], last: Fact | None, section: str | None,
+                  facts: list[Fact]) -> tuple[str, Decimal | None]:
+        """The subject and current amount of a change: its own words, else the figure stated just before it."""
+        subject = self.subject(match.group("subject"))
+        if not subject and last is not None:
+            return last.subject, last.amount
+        return subject, _amount_of(subject, section, facts) if subject else None
 
     def _allocation(self, paragraph: Paragraph, offset: int, project: str, budget: Fact | None,
                     section: str | None) -> Fact:

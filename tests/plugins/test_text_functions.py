@@ -21,11 +21,14 @@ from plugins_builtin.cn_budget.functions.text import (
     same_name,
     section_label,
     similar,
+    toc_children,
     toc_heading,
     years_in,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bazhou-2026-budget.txt"
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "examples" / "bazhou-2026-budget.txt"
+CASE_DOCUMENTS = ROOT / "rules" / "national" / "cases" / "documents"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,7 @@ def sample() -> Document:
 
 
 def test_every_function_is_registered_under_its_name() -> None:
-    for name in ("toc_heading", "change_reason", "next_fact", "similar", "cn_number", "years_in", "label_value",
+    for name in ("toc_heading", "toc_children", "change_reason", "next_fact", "similar", "cn_number", "years_in", "label_value",
                  "numbers_before", "section_label", "same_name", "concat", "doc_meta", "split_code", "is_total_label"):
         assert name in FUNCTIONS
 
@@ -75,6 +78,95 @@ def test_toc_heading_finds_the_heading_under_the_same_part(sample: Document) -> 
     assert toc_heading(sample, entries[("第四部分", "名词解释")]).span.start_line == 760
     # The table part lists tables, which are not headings.
     assert toc_heading(sample, entries[("七", "一般公共预算项目支出情况表")]) is None
+
+
+#: The rule-case PDFs ``structure-chapters*.pdf`` are drawn by :func:`draw_chapters` from these.
+FONT = "STSong-Light"
+CHAPTERS = (
+    ("上海市某某区某某局主要职能", ["某某局是主管本区有关工作的区政府工作部门，主要职责是：", "负责本地区有关工作的组织和实施。", "完成区委、区政府交办的其他任务。"]),
+    ("名词解释", ["基本支出预算：是为保障机构正常运转、完成日常工作任务而编制的年度基本支出计划。", "项目支出预算：是为完成行政工作任务、事业发展目标而编制的年度项目支出计划。"]),
+    ("其他相关情况说明", ["一、“三公”经费预算情况说明", "某某局2026年“三公”经费预算数为0万元。", "二、机关运行经费预算", "某某局2026年机关运行经费预算为10万元。", "三、政府采购预算情况", "某某局2026年无政府采购预算。", "四、绩效目标设置情况", "某某局开展了2026年项目预算绩效目标编报工作。"]),
+    ("办公保障项目经费情况说明", ["一、项目概述", "保障机关日常办公运转。", "二、立项依据", "依据本区有关规定设立。"]),
+)
+TOC = ("一、部门主要职能", "二、名词解释", "三、其他相关情况说明", "四、项目经费情况说明")
+
+
+def draw_chapters(path: Path, chapters: tuple[tuple[str, list[str]], ...]) -> None:
+    """Draw a disclosure whose chapters are unnumbered 18 pt titles over 12 pt text (cover, 目录, chapters)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    pdf = canvas.Canvas(str(path), invariant=1)
+    pdf.setFont(FONT, 22)
+    pdf.drawString(150, 600, "2026年某某局部门预算")
+    pdf.showPage()
+    pdf.setFont(FONT, 18)
+    pdf.drawString(250, 780, "目录")
+    pdf.setFont(FONT, 12)
+    for n, entry in enumerate(TOC):
+        pdf.drawString(60, 740 - 24 * n, entry)
+    pdf.showPage()
+    for title, lines in chapters:
+        pdf.setFont(FONT, 18)
+        pdf.drawString(200, 780, title)
+        pdf.setFont(FONT, 12)
+        for n, line in enumerate(lines):
+            pdf.drawString(60, 740 - 24 * n, line)
+        pdf.showPage()
+    pdf.save()
+
+
+@pytest.mark.parametrize("name, chapters", [("structure-chapters.pdf", CHAPTERS), ("structure-chapters-missing.pdf", CHAPTERS[:-1])])
+def test_the_case_pdfs_are_what_draw_chapters_draws(tmp_path: Path, name: str, chapters: tuple) -> None:
+    drawn = tmp_path / name
+    draw_chapters(drawn, chapters)
+    committed, fresh = compliance.load(CASE_DOCUMENTS / name), compliance.load(drawn)
+    assert committed.lines == fresh.lines
+    assert [(s.style, s.title) for s in committed.sections] == [("font", title) for title, _ in chapters]
+
+
+def _entries(document: Document) -> dict[str, object]:
+    return {e.title: e for e in document.toc.entries}
+
+
+def test_toc_heading_finds_unnumbered_chapters_by_title() -> None:
+    """Chapters set in a larger type without numbers: the 目录's 一、二、 entries are found by their words."""
+    document = compliance.load(CASE_DOCUMENTS / "structure-chapters.pdf")
+    entries = _entries(document)
+    # 部门 in the 目录 stands for the department's own name in the heading.
+    assert toc_heading(document, entries["部门主要职能"]).title == "上海市某某区某某局主要职能"
+    assert toc_heading(document, entries["其他相关情况说明"]).title == "其他相关情况说明"
+    assert toc_heading(document, entries["项目经费情况说明"]).title == "办公保障项目经费情况说明"
+
+
+def test_toc_heading_does_not_take_a_sub_heading_of_another_chapter() -> None:
+    document = compliance.load(CASE_DOCUMENTS / "structure-chapters-missing.pdf")
+    entry = _entries(document)["项目经费情况说明"]
+    # The body has "四、绩效目标设置情况" under 其他相关情况说明; that is not chapter 四.
+    assert any(s.number == "四" for s in document.sections[2].children)
+    assert toc_heading(document, entry) is None
+
+
+def test_toc_heading_and_children_in_a_toc_without_parts() -> None:
+    document = compliance.load(CASE_DOCUMENTS / "structure-table-chapter.txt")
+    entries = _entries(document)
+    assert toc_heading(document, entries["部门主要职能"]).span.start_line == 11
+    assert [e.title for e in toc_children(document, entries["部门预算表"])] == ["一般公共预算项目支出情况表", "上年结转结余情况表"]
+    assert toc_children(document, entries["名词解释"]) == ()
+    assert toc_children(document, entries["部门主要职能"]) == ()
+
+
+def test_change_reason_takes_a_later_reason_paragraph_of_the_same_direction() -> None:
+    document = compliance.load(CASE_DOCUMENTS / "structure-reason-other-direction.txt")
+    income, spending = [f for f in document.facts if f.kind == "change"]
+    assert (income.subject, income.direction, spending.direction) == ("财政拨款收入", "decrease", "increase")
+    # The words after the statement (its full stop), then the paragraph giving the reason.
+    assert change_reason(document, spending) == "。 财政拨款支出增加的主要原因是人员增加。"
+    # The paragraph explains increases: the decrease before it stays unexplained.
+    assert change_reason(document, income) == "。"
 
 
 def test_change_reason_reads_up_to_the_next_statement(sample: Document) -> None:

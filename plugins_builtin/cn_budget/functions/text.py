@@ -21,7 +21,10 @@ no regular expressions built from params and no access to the source lines):
 * ``same_name(name)``: every table row and performance table that carries
   exactly this project name, for a finding's related places.
 * ``toc_heading(entry)``: the body heading a table-of-contents entry lists
-  (same numbering under the same part); the rule decides what a difference means.
+  (same numbering under the same part; an unnumbered chapter by its title);
+  the rule decides what a difference means.
+* ``toc_children(entry)``: the 目录 entries listed under an entry (a chapter
+  of tables, say), up to the next entry of its level or above.
 * ``change_reason(fact)``: the words printed after a year-on-year statement,
   up to the next statement on the line, where its reason (主要原因…) stands;
   ``next_fact(fact)`` that next statement (the first part of a breakdown).
@@ -42,13 +45,17 @@ from typing import Any
 
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
-from compliance.model import Document, Fact, Section, TocEntry
+from compliance.model import Document, Fact, Paragraph, Section, TocEntry
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.tables import split_code
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*(?=年)")
 _NUMBER_NOISE = re.compile(r"[第部分（）()、.．\s]")
+#: The 目录's stand-in for the department's name at the start of a chapter title.
+_LEADING_BODY = re.compile(r"^(?:部门|单位)(?=.)")
+#: The style of a chapter heading recognised by its type size, not by a number.
+UNNUMBERED = "font"
 #: Two names this alike (difflib ratio) and not equal are variants of one name.
 SIMILARITY = 0.8
 
@@ -143,13 +150,19 @@ def same_name(document: Document, name: Any) -> tuple[Any, ...]:
     return rows + tuple(p for p in document.perf_tables if p.project == name)
 
 
+def _top_level(document: Document) -> int:
+    """The level of the 目录's outermost entries (1 for 第N部分; 2 where it lists 一、二、… only)."""
+    return min((e.level for e in document.toc.entries), default=1) if document.toc else 1
+
+
 def _part_of(document: Document, entry: TocEntry) -> TocEntry | None:
-    """The top-level entry (a 第N部分) the entry stands under."""
+    """The outermost entry (a 第N部分, or a chapter 一、 of a 目录 without parts) the entry stands under."""
+    top = _top_level(document)
     part = None
     for candidate in document.toc.entries if document.toc else ():
         if candidate is entry or candidate == entry and candidate.span == entry.span:
             return part
-        if candidate.level == 1:
+        if candidate.level == top:
             part = candidate
     return None
 
@@ -158,20 +171,66 @@ def _same_number(section: Section, entry: TocEntry) -> bool:
     return section.number == entry.number and (not entry.style or not section.style or section.style == entry.style)
 
 
+def _chapter_words(title: str) -> str:
+    """A 目录 title as an unnumbered chapter heading contains it: normalised, a leading 部门/单位 dropped.
+
+    Such headings print the department's own name where the 目录 says 部门 or 单位
+    (目录 "部门主要职能", heading "上海市普陀区司法局主要职能").
+    """
+    return _LEADING_BODY.sub("", normalize_text(title))
+
+
+def _top_heading(document: Document, entry: TocEntry) -> Section | None:
+    """The top-level section an outermost 目录 entry lists: by number, or by title when the chapters are unnumbered."""
+    numbered = next((s for s in document.sections if _same_number(s, entry)), None)
+    if numbered is not None:
+        return numbered
+    words = _chapter_words(entry.title)
+    if not words:
+        return None
+    return next((s for s in document.sections
+                 if s.style == UNNUMBERED and words in normalize_text(s.title)), None)
+
+
 @needs_document
 def toc_heading(document: Document, entry: Any) -> Section | None:
-    """The body section a table-of-contents entry lists: same number, under the same part."""
+    """The body section a table-of-contents entry lists.
+
+    An outermost entry is the top-level section of the same number or, where the
+    chapters are unnumbered headings known by their type size, the one whose title
+    contains the entry's; an entry under it is the heading of the same number and
+    level within that chapter, never a same-numbered heading of another chapter.
+    """
     if not isinstance(entry, TocEntry):
         raise TypeError("toc_heading() takes an entry of document.toc.entries")
-    if entry.level == 1:
-        return next((s for s in document.sections if _same_number(s, entry)), None)
+    if entry.level <= _top_level(document):
+        return _top_heading(document, entry)
     part = _part_of(document, entry)
-    parents = [s for s in document.sections if part is not None and _same_number(s, part)] or list(document.sections)
-    for parent in parents:
+    chapter = _top_heading(document, part) if part is not None else None
+    if part is not None and chapter is None:
+        return None
+    for parent in [chapter] if chapter is not None else document.sections:
         for section in parent.walk():
             if section is not parent and section.level == entry.level and _same_number(section, entry):
                 return section
     return None
+
+
+@needs_document
+def toc_children(document: Document, entry: Any) -> tuple[TocEntry, ...]:
+    """The 目录 entries listed under ``entry``: the deeper ones after it, up to the next of its level or above."""
+    if not isinstance(entry, TocEntry):
+        raise TypeError("toc_children() takes an entry of document.toc.entries")
+    entries = document.toc.entries if document.toc else ()
+    start = next((i for i, e in enumerate(entries) if e is entry or e == entry and e.span == entry.span), None)
+    if start is None:
+        return ()
+    children = []
+    for candidate in entries[start + 1:]:
+        if candidate.level <= entry.level:
+            break
+        children.append(candidate)
+    return tuple(children)
 
 
 def _following(document: Document, fact: Fact) -> Fact | None:
@@ -192,7 +251,12 @@ def next_fact(document: Document, fact: Any) -> Fact | None:
 
 @needs_document
 def change_reason(document: Document, fact: Any) -> str:
-    """The words after a statement on its source line, up to the next statement there (blank when none)."""
+    """The words after a statement on its source line, up to the next statement there (blank when none).
+
+    When a later paragraph of the section gives the reason for the changes of the
+    statement's direction ("财政拨款收入支出增加的主要原因是…", after the paragraphs
+    stating the 收入 and 支出 changes), that paragraph's text follows.
+    """
     if not isinstance(fact, Fact):
         raise TypeError("change_reason() takes a fact")
     line = fact.span.last_line
@@ -202,7 +266,33 @@ def change_reason(document: Document, fact: Any) -> str:
     start = fact.span.end_column or len(text)
     following = _following(document, fact)
     end = following.span.start_column - 1 if following is not None else len(text)
-    return text[start:end].strip()
+    words = text[start:end].strip()
+    reason = _reason_paragraph(document, fact)
+    return f"{words} {reason.text}".strip() if reason is not None else words
+
+
+#: A paragraph that explains the changes stated before it, by their direction.
+_REASON_PARAGRAPH = {
+    "increase": re.compile(r"(?:增加|增长)的?主要原因"),
+    "decrease": re.compile(r"(?:减少|下降)的?主要原因"),
+}
+
+
+def _reason_paragraph(document: Document, fact: Fact) -> Paragraph | None:
+    """The paragraph after the statement's own (and after further paragraphs stating changes) that gives their reason."""
+    pattern = _REASON_PARAGRAPH.get(fact.direction or "")
+    if pattern is None:
+        return None
+    changes = {f.span.start_line for f in document.facts if f.kind == "change"}
+    for section in (s for top in document.sections for s in top.walk()):
+        paragraphs = [b for b in section.blocks if isinstance(b, Paragraph)]
+        for index, paragraph in enumerate(paragraphs):
+            if paragraph.span.start_line <= fact.span.start_line <= paragraph.span.last_line:
+                for later in paragraphs[index + 1:]:
+                    if not any(later.span.start_line <= n <= later.span.last_line for n in changes):
+                        return later if pattern.search(later.text) else None
+                return None
+    return None
 
 
 FUNCTIONS = {
@@ -216,6 +306,7 @@ FUNCTIONS = {
     "numbers_before": numbers_before,
     "similar": similar,
     "toc_heading": toc_heading,
+    "toc_children": toc_children,
     "section_label": section_label,
     "same_name": same_name,
     "change_reason": change_reason,
