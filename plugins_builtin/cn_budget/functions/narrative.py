@@ -524,6 +524,28 @@ def same_total_elsewhere(document: Document, breakdown: Fact) -> tuple[Fact, ...
     return tuple(f for f in index.by_amount.get(breakdown.amount, ()) if f.section != breakdown.section)
 
 
+#: "财政拨款收入" → source "财政拨款"; its spending twin is "财政拨款支出" or "财政拨款支出预算".
+_INCOME_OF = re.compile(r"^(?P<source>.+?)收入(?:预算)?$")
+
+
+@needs_document
+def spending_twin(document: Document, fact: Fact) -> Fact | None:
+    """The change stated for the spending of the same source, same section and same amount, as an income change.
+
+    A budget balances for each source of funds: "财政拨款收入 9,628.22 万元，比上年增加 Δ"
+    and "财政拨款支出预算 9,628.22 万元，比上年增加 Δ'" speak of the same money, so Δ = Δ'.
+    """
+    if not isinstance(fact, Fact):
+        raise TypeError("spending_twin() takes a fact")
+    match = _INCOME_OF.match(fact.subject or "")
+    if fact.kind != "change" or match is None or fact.amount is None:
+        return None
+    twin = re.compile(rf"^{re.escape(match.group('source'))}支出(?:预算)?$")
+    return next((f for f in document.facts
+                 if f.kind == "change" and f is not fact and f.section == fact.section and f.amount == fact.amount
+                 and f.delta is not None and twin.match(f.subject or "")), None)
+
+
 @needs_document
 def budget_statement(document: Document, allocation: Fact) -> Fact:
     """Where a project's 预算安排规模 is printed (the allocation list itself when it is not)."""
@@ -590,4 +612,5 @@ FUNCTIONS = {
     "part_changes": part_changes,
     "same_total_elsewhere": same_total_elsewhere,
     "budget_statement": budget_statement,
+    "spending_twin": spending_twin,
 }
