@@ -29,12 +29,14 @@ def test_rounding_policy_is_ignored_by_packs_that_do_not_declare_it(cli, workdir
 
 
 def test_param_override_changes_a_national_rule(cli, workdir) -> None:
-    # The sample's performance tables total 90 points; the national default is 100.
+    # The sample's five performance tables total 90 points, as the Xinjiang pack expects;
+    # a configured weight_total wins over the regional pack's value.
     before = cli("bazhou.txt", "--select", "CN-PERF-001", "--format", "json", demo=False)
-    assert len(messages(before, "CN-PERF-001")) == 5
-    add_config(workdir, "[params]\nweight_total = 90\n")
+    assert messages(before, "CN-PERF-001") == []
+    add_config(workdir, "[params]\nweight_total = 100\n")
     after = cli("bazhou.txt", "--select", "CN-PERF-001", "--format", "json", demo=False)
-    assert messages(after, "CN-PERF-001") == []
+    assert len(messages(after, "CN-PERF-001")) == 5
+    assert messages(after, "CN-PERF-001")[0] == "「新疆巴州人民政府办公室」部门整体绩效目标表指标分值权重合计 90，应为 100"
 
 
 def test_a_misspelled_param_is_a_one_line_error(cli, workdir) -> None:

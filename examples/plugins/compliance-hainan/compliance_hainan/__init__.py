@@ -38,8 +38,9 @@ def compliance_register_suffixes() -> list[str]:
     return [SUFFIX]
 
 
-# trylast: run after the built-in domain enrichment, and leave a jurisdiction it detected alone.
-@hookimpl(trylast=True)
+# Normal priority: installed plugins run before the built-in enrichment, which keeps a
+# jurisdiction already set; a layout-only guess (the built-in Xinjiang plugin's) runs last.
+@hookimpl
 def compliance_enrich_document(document: Document) -> Document | None:
     if document.meta.get("jurisdiction") or "海南" not in document.title:
         return None
