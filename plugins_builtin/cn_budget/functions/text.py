@@ -38,6 +38,8 @@ Each is a plain function of model values; the judgement stays in the rules.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -119,7 +121,19 @@ def similar(a: Any, b: Any) -> bool:
     left, right = normalize_text(str(a or "")), normalize_text(str(b or ""))
     if not left or not right or left == right:
         return False
-    return SequenceMatcher(None, left, right).ratio() >= SIMILARITY
+    return _near_variants(left, right)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near_variants(left: str, right: str) -> bool:
+    # Rules ask this of every fact against every name, so the cheap upper bounds of
+    # the ratio go first and answers are remembered (the strings repeat across rules).
+    matcher = SequenceMatcher(None, left, right)
+    return (
+        matcher.real_quick_ratio() >= SIMILARITY
+        and matcher.quick_ratio() >= SIMILARITY
+        and matcher.ratio() >= SIMILARITY
+    )
 
 
 @needs_document
