@@ -122,7 +122,12 @@ def get_attr(obj: Any, name: str) -> Any:
         return tuple(out)
     cls = type(obj)
     if cls in TYPE_NAMES and name in fields_of(cls):
-        return getattr(obj, name)
+        value = getattr(obj, name)
+        # Rules compute with Decimals only: a model integer (an ordinal, a level, a
+        # line number) becomes one, so it can take part in arithmetic and ordering.
+        if type(value) is int:
+            return Decimal(value)
+        return value
     raise RuleRuntimeError(f"{describe(obj)}没有可读的字段「{name}」")
 
 

@@ -267,3 +267,15 @@ rule R-1 "引号" severity note
 '''
     result = run_rules(tmp_path, text, TABLES)["R-1"]
     assert [f.message for f in result.findings] == ['表8「是」 "原文" {x}']
+
+
+def test_model_integers_take_part_in_arithmetic_and_ordering(tmp_path: Path) -> None:
+    text = '''
+rule R-1 "序号" severity note
+  for table t where t.number exists:
+    for row r in t where r.level exists and r.level >= 2:
+      expect r.level + 1 < 3
+      message "{t.label}「{r.label}」层级 {r.level}"
+'''
+    result = run_rules(tmp_path, text, TABLES)["R-1"]
+    assert [f.message for f in result.findings] == ["表3「政府办公厅」层级 2"]
