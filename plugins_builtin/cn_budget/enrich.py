@@ -6,6 +6,7 @@ one; nothing is mutated.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Sequence
 
@@ -70,13 +71,45 @@ def enrich_table(table: Table, extra_kinds: dict[str, str] | None = None) -> Tab
     return evolve(table, **changes)
 
 
+#: The note speaks of the table it follows ("故本表为空表", "该表为空表"); 因此表… is not 此表.
+_THIS_TABLE = re.compile(r"(?:本|该|(?<!因)此)表")
+#: The table a note names as empty: the words ending in 表 just before 为空表.
+_NAMED_EMPTY = re.compile(r"([^，。,；;：:、\s]+?表)\s*为空表")
+
+
+def speaks_of(note: Paragraph, table: Table) -> bool:
+    """True when an empty-table note is about ``table``: it says 本表, or names this very table.
+
+    A note under a table with figures is read as that table's only when it
+    says so; "表8为空表" under 表7 speaks of another table.
+    """
+    if _THIS_TABLE.search(note.text):
+        return True
+    named = _NAMED_EMPTY.search(note.text)
+    if named is None:
+        return False
+    name, title = vocab.normalise_title(named.group(1)), vocab.normalise_title(table.title)
+    return name in title or title in name
+
+
+def _is_explained_by(table: object, following: object) -> bool:
+    """A table not yet explained, followed by a note saying it is empty.
+
+    An empty table takes any such note (CN-TAB-002 asks only that one be
+    there); a table with figures takes a note that speaks of it, so a rule can
+    report the contradiction (Table.empty still means "no figures").
+    """
+    return (isinstance(table, Table) and table.explanation is None
+            and isinstance(following, Paragraph) and vocab.EMPTY_TABLE_NOTE.search(following.text) is not None
+            and (table.empty or speaks_of(following, table)))
+
+
 def _explain_empty(blocks: Sequence[object], replaced: dict[int, object]) -> list[object]:
-    """Attach the paragraph right after an empty table that says it is empty."""
+    """Attach the paragraph right after a table that says the table is empty."""
     out = [replaced.get(id(b), b) for b in blocks]
     for index, block in enumerate(out[:-1]):
         following = out[index + 1]
-        if (isinstance(block, Table) and block.empty and block.explanation is None
-                and isinstance(following, Paragraph) and vocab.EMPTY_TABLE_NOTE.search(following.text)):
+        if _is_explained_by(block, following):
             note = evolve(following, role=EMPTY_EXPLANATION)
             replaced[id(blocks[index + 1])] = note
             out[index + 1] = note
