@@ -208,3 +208,25 @@ def test_the_budget_statement_of_an_allocation_list(document) -> None:
     plan = narrative.project_allocation(document, "电子政务网络维护项目")
     stated = narrative.budget_statement(document, plan)
     assert (stated.kind, stated.text, stated.span.start_line) == ("amount", "预算安排规模：41.50 万元", 563)
+
+
+class _SlotTakenOver(list):
+    """The index slot as another thread sees it: right after one thread stores its index, another stores its own."""
+
+    def __init__(self, other) -> None:
+        super().__init__()
+        self.other = other
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        super().__setitem__(slice(None), [self.other])
+
+
+def test_index_returns_the_one_built_for_the_document_even_if_the_slot_is_replaced(document, monkeypatch) -> None:
+    """With --jobs, another thread may replace the cached index between storing and returning it."""
+    other_document = evolve(document)
+    other = narrative._Index(other_document)
+    monkeypatch.setattr(narrative, "_INDEX", _SlotTakenOver(other))
+    index = narrative._index(document)
+    assert index.document is document
+    assert narrative._INDEX[0] is other

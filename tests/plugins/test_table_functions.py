@@ -96,3 +96,12 @@ def test_blank_columns_and_rows_are_left_out(document) -> None:
     income = document.table("2")
     assert [c.path[-1] for c in tables.figure_columns(income)] == ["总计", "财政拨款（补助）小计", "一般公共预算", "财政拨款结转"]
     assert len(tables.figure_rows(side(document, "1", "expenditure"))) == 7  # six 类 with figures and 支出总计
+
+
+def test_cache_keyed_by_id_does_not_answer_for_another_table_with_that_id(document, monkeypatch) -> None:
+    """An id can be reused once a table is gone: an entry found under it counts only for the very object kept."""
+    table_2, table_3 = document.table("2"), document.table("3")
+    monkeypatch.setattr(tables, "_CACHE", {("top_rows", id(table_3)): (table_2, ("stale",))})
+    rows = tables.top_rows(table_3)
+    assert rows != ("stale",)
+    assert rows == tables._compute_top_rows(table_3)

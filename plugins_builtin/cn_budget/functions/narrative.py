@@ -16,6 +16,7 @@ a table figure is a read-only mapping with ``value`` (in the stated unit, or
 from __future__ import annotations
 
 import re
+import threading
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
@@ -173,15 +174,21 @@ class _Index:
         return self.titles.get(fact.section or "", "")
 
 
+#: The last document's index in a one-item slot; ``--jobs`` runs rules in threads, so the slot is
+#: read and written under a lock and a caller returns the index it built, never the slot's content.
 _INDEX: list[_Index] = []
+_INDEX_LOCK = threading.Lock()
 
 
 def _index(document: Document) -> _Index:
     """One index per document, kept while rules run on it (a check runs many rules on one document)."""
-    if _INDEX and _INDEX[0].document is document:
-        return _INDEX[0]
-    _INDEX[:] = [_Index(document)]
-    return _INDEX[0]
+    with _INDEX_LOCK:
+        if _INDEX and _INDEX[0].document is document:
+            return _INDEX[0]
+    index = _Index(document)
+    with _INDEX_LOCK:
+        _INDEX[:] = [index]
+    return index
 
 
 # ---- resolving references -----------------------------------------------------------
