@@ -2,7 +2,9 @@
 
 Parsed files are cached on disk as pickles of the frozen AST, keyed by the
 grammar version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or
-the user's cache directory); a corrupt or unwritable cache is ignored.  A
+the user's cache directory); a corrupt, unwritable or untrusted cache is
+ignored (see :mod:`compliance.dsl.cache`: a pickle is read only from a private
+folder).  A
 compiled rule set is kept for the life of the process, keyed on the files'
 content hashes, the params, the overriding packs and the functions.
 """
@@ -20,6 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import attrs
 
 from compliance.dsl import ast
+from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir
 from compliance.dsl.compiler import Compiler
 from compliance.dsl.values import RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
@@ -60,14 +63,6 @@ def _read(path: Path) -> str:
         raise RuleError(f"cannot read rule file: {exc}", source=str(path)) from exc
 
 
-def cache_dir() -> Path:
-    configured = os.environ.get("COMPLIANCE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "compliance"
-
-
 def parse_file(path: Path, text: str) -> ast.RuleFile:
     """Parse ``text`` (read from ``path``), reusing this process's or the disk cache's AST."""
     key = (grammar_hash(), content_hash(text if text.endswith("\n") else text + "\n"))
@@ -79,13 +74,20 @@ def parse_file(path: Path, text: str) -> ast.RuleFile:
     return cached if cached.path == str(path) else attrs.evolve(cached, path=str(path))
 
 
-def _cache_file(key: tuple[str, str]) -> Path:
-    return cache_dir() / "ast" / f"{key[0]}-{key[1]}.pickle"
+def _cache_file(key: tuple[str, str]) -> Path | None:
+    """Where the AST for ``key`` is kept, or None when the cache folder is not private."""
+    folder = private_cache_dir("ast")
+    return None if folder is None else folder / f"{key[0]}-{key[1]}.pickle"
 
 
 def _load_cached(key: tuple[str, str]) -> ast.RuleFile | None:
+    target = _cache_file(key)
+    if target is None:
+        return None
     try:
-        with open(_cache_file(key), "rb") as handle:
+        with open(target, "rb") as handle:
+            if not owned_by_me(handle.fileno()):
+                return None
             value = pickle.load(handle)
     except Exception:  # noqa: BLE001 - a missing or corrupt cache entry is simply rebuilt
         return None
@@ -94,8 +96,9 @@ def _load_cached(key: tuple[str, str]) -> ast.RuleFile | None:
 
 def _store_cached(key: tuple[str, str], value: ast.RuleFile) -> None:
     target = _cache_file(key)
+    if target is None:
+        return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, target)

@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
 
 from compliance.dsl import ast
+from compliance.dsl.cache import private_cache_dir
 from compliance.dsl.errors import rule_error
 from compliance.dsl.syntax_errors import dedent_line, syntax_error
 from compliance.errors import RuleError
@@ -58,12 +59,9 @@ def _lark() -> Lark:
 
 
 def _grammar_cache_file() -> str | None:
-    from compliance.dsl.loader import cache_dir
-
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    """Lark's cache is a pickle too: kept only in a private cache folder, else not at all."""
+    folder = private_cache_dir()
+    if folder is None:
         return None
     return str(folder / f"grammar-{grammar_hash()}.lark-cache")
 

@@ -87,3 +87,47 @@ def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.
         assert parse_text(TEXT, "x.rules").rules[0].id == "R-1"
     finally:
         parser._lark.cache_clear()
+
+
+class _Planted:
+    """A pickle that, when loaded, creates ``marker``: what an attacker would plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.dsl import parser
+
+    shared = tmp_path / "shared-cache"
+    (shared / "ast").mkdir(parents=True)
+    shared.chmod(0o777)
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(shared))
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps(_Planted(marker))
+    key = (parser.grammar_hash(), parser.content_hash(TEXT))
+    (shared / "ast" / f"{key[0]}-{key[1]}.pickle").write_bytes(payload)
+    (shared / f"grammar-{parser.grammar_hash()}.lark-cache").write_bytes(b"0\n" + payload)
+    loader._PARSED.clear()
+    parser._lark.cache_clear()
+    try:
+        path = write_rules(tmp_path / "rules", TEXT)
+        assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
+    finally:
+        parser._lark.cache_clear()
+    assert not marker.exists()
+    assert parser._grammar_cache_file() is None
+    assert sorted(p.name for p in (shared / "ast").iterdir()) == [f"{key[0]}-{key[1]}.pickle"]
+
+
+def test_the_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "fresh"))
+    path = write_rules(tmp_path / "rules", TEXT)
+    loader._PARSED.clear()
+    loader.parse_file(path, TEXT)
+    assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "fresh" / "ast").stat().st_mode & 0o777 == 0o700
+    assert len(_ast_files()) == 1
