@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -81,7 +81,8 @@ def number_text(value: int | float | Decimal, number_format: str) -> str:
         decimals = re.search(r"\.([0#]+)", section)
         places = len(decimals.group(1)) if decimals else 0
     if places is not None:
-        amount = amount.quantize(Decimal(1).scaleb(-places))
+        # Excel shows a half away from zero (2.125 as 2.13, -0.5 as -1); Decimal's ROUND_HALF_UP is that.
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     elif amount == amount.to_integral_value():
         amount = amount.quantize(Decimal(1))
     text = f"{amount:,}" if "," in section else f"{amount}"

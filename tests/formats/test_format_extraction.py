@@ -205,3 +205,12 @@ def test_radical_look_alikes_from_pdf_fonts_are_repaired(make_pdf) -> None:  # t
     texts = [p.text for p in extract_pdf(path.read_bytes(), source=str(path)) if isinstance(p, TextPiece)]
     assert texts == ["一、部门主要职能", "一般公共预算支出 ２０２６ 年"]  # full-width digits stay as printed
     assert clean_cell_text("\u2f00般\n公共预算") == "一般公共预算"
+
+
+def test_number_text_rounds_a_half_away_from_zero_as_excel_shows_it() -> None:
+    """Decimal's default (half to even) would print 2.12, 1,234 and -2.12."""
+    assert number_text(2.125, "0.00") == "2.13"
+    assert number_text(1234.5, "#,##0") == "1,235"
+    assert number_text(-2.125, "0.00") == "-2.13"
+    assert number_text(0.125, "0.00%") == "12.50%"
+    assert number_text(0.0125, "0.0%") == "1.3%"
