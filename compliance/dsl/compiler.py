@@ -492,6 +492,9 @@ class Compiler(RoundingBounds):
             if _NESTED_REPEAT.search(node.right.value):
                 raise self.error(node.right, "a repeated group that itself repeats (like (a+)+) can take "
                                              "exponential time; rewrite the regular expression without it")
+            if _REPEATED_ALTERNATION.search(node.right.value):
+                raise self.error(node.right, "a group of alternatives that repeats (like (a|aa)+) can take "
+                                             "exponential time; rewrite the regular expression without it")
             try:
                 pattern = re.compile(node.right.value)
             except re.error as exc:
@@ -553,6 +556,9 @@ class Compiler(RoundingBounds):
 _UNSET = object()
 #: A quantified group containing a quantifier: the shape of catastrophic backtracking.
 _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
+#: A group with alternatives (an unescaped ``|``) under ``* + ? {``: alternatives that overlap,
+#: like ``(a|aa)+``, backtrack exponentially too, and telling overlap apart is not worth the risk.
+_REPEATED_ALTERNATION = re.compile(r"\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[*+?{]")
 
 _FUNCTION_TYPES: dict[str, Any] = {
     "sum": Decimal, "count": Decimal, "min": Decimal, "max": Decimal, "abs": Decimal, "round": Decimal,

@@ -92,6 +92,15 @@ NAME_CASES = [
     ("catastrophic regular expression", '  for table t:\n    expect t.title matches "(表+)+$"\n', 3, 28,
      "a repeated group that itself repeats (like (a+)+) can take exponential time; "
      "rewrite the regular expression without it"),
+    ("repeated alternatives", '  for table t:\n    expect t.title matches "(a|aa)+$"\n', 3, 28,
+     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
+     "rewrite the regular expression without it"),
+    ("repeated alternatives of classes", '  for table t:\n    expect t.title matches "(\\\\w|\\\\d)*x"\n', 3, 28,
+     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
+     "rewrite the regular expression without it"),
+    ("counted alternatives", '  for table t:\n    expect t.title matches "^(?:收入|支出){1,2}表"\n', 3, 28,
+     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
+     "rewrite the regular expression without it"),
     ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
      "invalid regular expression: missing ), unterminated subpattern at position 0"),
 ]
@@ -109,6 +118,14 @@ def test_name_errors_suggest_the_right_name(tmp_path: Path, label, body, line, c
     # ``line`` counts from the rule line (1); the file has two lines above it.
     assert (error.line, error.column) == (line + 2, column)
     assert error.detail.splitlines()[0] == text.splitlines()[line + 1]
+
+
+@pytest.mark.parametrize("pattern", ["^(收入|支出)表$", "(a\\\\|b)+", "(费)?", "^表\\\\d+$"])
+def test_safe_regular_expressions_are_accepted(tmp_path: Path, pattern: str) -> None:
+    """Alternatives that do not repeat, an escaped bar, and a repeat without alternatives all compile."""
+    body = f'  for table t:\n    expect t.title matches "{pattern}"\n'
+    path = write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t"\n' + body)
+    assert [rule.id for rule in load_rule_set([path]).rules] == ["A-1"]
 
 
 def test_rule_severity_misspelt_on_the_rule_line(tmp_path: Path) -> None:
