@@ -390,7 +390,8 @@ def run_case_file(path: Path, *, functions: Mapping[str, Callable[..., Any]] | N
 
         load = load_document
     try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Decimals, as the configuration reads TOML: an unquoted 2147.30 keeps its printed places.
+        spec = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"cannot read rule cases: {exc}", source=str(path)) from exc
     rule_set = load_rule_set([_rules_path(path, spec)], functions=functions, params=spec.get("params"))

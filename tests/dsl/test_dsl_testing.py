@@ -66,3 +66,23 @@ document = { tables = [{ number = "1", title = "甲" }] }
         "finding 1: severity is 'warning', expected 'error'",
         "a finding mentions '非空', which must be absent: 表1非空",
     )
+
+
+def test_unquoted_amounts_in_a_case_file_keep_their_printed_decimals(tmp_path: Path) -> None:
+    """TOML numbers are read as Decimals: 2147.30 stays 2147.30 (a float would print 2147.3)."""
+    folder = tmp_path / "pack"
+    write_rules(folder, PACK_HEADER + 'rule R-1 "t"\n  for t in ledgers():\n    for c in figure_columns(t):\n'
+                '      expect t.total[c] == 0\n        message "{t.label}总计 {t.total[c]}"\n'
+                '        values stated = t.total[c]\n')
+    cases = folder / "cases"
+    cases.mkdir()
+    (cases / "r.toml").write_text('''rule = "R-1"
+[[case]]
+name = "unquoted"
+outcome = "fail"
+findings = [{ message = "表3总计 2,147.30", values = { stated = 2147.30 } }]
+document = { tables = [{ number = "3", title = "甲", columns = ["合计"], rows = [["201", "类", 2147.30], ["", "总计", 2147.30]] }] }
+''', encoding="utf-8")
+    (result,) = run_case_file(cases / "r.toml")
+    assert result.problems == ()
+    assert result.passed
