@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import tomllib
+import sys
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,6 +14,11 @@ from compliance.plugins import hooks
 from plugins_builtin.formats.pdf_extract import extract_pdf
 from plugins_builtin.formats.pieces import Piece
 from plugins_builtin.formats.to_document import pieces_to_document
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[0] / "fixtures" / "shanghai"
