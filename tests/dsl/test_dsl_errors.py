@@ -14,6 +14,9 @@ from compliance.plugins.manager import create_manager
 
 from dsl_support import PACK_HEADER, write_rules
 
+REPEATED_ALTERNATIVES = ("a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
+                         "rewrite the regular expression without it")
+
 SYNTAX_CASES = [
     ("single = in a comparison", 'rule A-1 "t"\n  expect x = 1\n', 2, 12,
      "syntax error: unexpected '='; use == to compare; a single = only binds a name in let and param",
@@ -93,14 +96,11 @@ NAME_CASES = [
      "a repeated group that itself repeats (like (a+)+) can take exponential time; "
      "rewrite the regular expression without it"),
     ("repeated alternatives", '  for table t:\n    expect t.title matches "(a|aa)+$"\n', 3, 28,
-     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_ALTERNATIVES),
     ("repeated alternatives of classes", '  for table t:\n    expect t.title matches "(\\\\w|\\\\d)*x"\n', 3, 28,
-     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_ALTERNATIVES),
     ("counted alternatives", '  for table t:\n    expect t.title matches "^(?:收入|支出){1,2}表"\n', 3, 28,
-     "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_ALTERNATIVES),
     ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
      "invalid regular expression: missing ), unterminated subpattern at position 0"),
 ]
