@@ -10,6 +10,16 @@ from compliance.testing import PLAIN, build_document, installed_dialect, run_cas
 from dsl_support import PACK_HEADER, write_rules
 
 
+def write_pack(tmp_path: Path, rules: str, cases: str) -> Path:
+    """A one-file rule pack with one case file beside it; the case file's path."""
+    folder = tmp_path / "pack"
+    write_rules(folder, PACK_HEADER + rules)
+    (folder / "cases").mkdir()
+    case_file = folder / "cases" / "r.toml"
+    case_file.write_text(cases, encoding="utf-8")
+    return case_file
+
+
 def test_build_document_links_the_code_hierarchy_and_numbers_lines() -> None:
     document = build_document({"toc": ["表一"], "tables": [{"number": "3", "title": "表", "columns": ["合计"], "rows": [
         ["201", "类", "3.00"], ["20103", "款", "3.00"], ["2010301", "项甲", "1,000.50"], ["2010302", "项乙", ""],
@@ -41,11 +51,8 @@ def test_without_a_dialect_rows_say_their_codes_and_kinds_explicitly() -> None:
 
 
 def test_a_failing_case_says_what_differed(tmp_path: Path) -> None:
-    folder = tmp_path / "pack"
-    write_rules(folder, PACK_HEADER + 'rule R-1 "t"\n  for table t:\n    expect t.empty\n      message "{t.label}非空"\n')
-    cases = folder / "cases"
-    cases.mkdir()
-    (cases / "r.toml").write_text('''rule = "R-1"
+    case_file = write_pack(tmp_path, 'rule R-1 "t"\n  for table t:\n    expect t.empty\n      message "{t.label}非空"\n',
+                           '''rule = "R-1"
 [[case]]
 name = "对"
 outcome = "fail"
@@ -57,8 +64,8 @@ outcome = "pass"
 findings = [{ message = "表2非空", severity = "error" }]
 absent = ["非空"]
 document = { tables = [{ number = "1", title = "甲" }] }
-''', encoding="utf-8")
-    good, bad = run_case_file(cases / "r.toml")
+''')
+    good, bad = run_case_file(case_file)
     assert (good.name, good.passed) == ("对", True)
     assert bad.problems == (
         "outcome is fail, expected pass",
@@ -70,19 +77,15 @@ document = { tables = [{ number = "1", title = "甲" }] }
 
 def test_unquoted_amounts_in_a_case_file_keep_their_printed_decimals(tmp_path: Path) -> None:
     """TOML numbers are read as Decimals: 2147.30 stays 2147.30 (a float would print 2147.3)."""
-    folder = tmp_path / "pack"
-    write_rules(folder, PACK_HEADER + 'rule R-1 "t"\n  for t in ledgers():\n    for c in figure_columns(t):\n'
-                '      expect t.total[c] == 0\n        message "{t.label}总计 {t.total[c]}"\n'
-                '        values stated = t.total[c]\n')
-    cases = folder / "cases"
-    cases.mkdir()
-    (cases / "r.toml").write_text('''rule = "R-1"
+    case_file = write_pack(tmp_path, 'rule R-1 "t"\n  for t in ledgers():\n    for c in figure_columns(t):\n'
+                           '      expect t.total[c] == 0\n        message "{t.label}总计 {t.total[c]}"\n'
+                           '        values stated = t.total[c]\n', '''rule = "R-1"
 [[case]]
 name = "unquoted"
 outcome = "fail"
 findings = [{ message = "表3总计 2,147.30", values = { stated = 2147.30 } }]
 document = { tables = [{ number = "3", title = "甲", columns = ["合计"], rows = [["201", "类", 2147.30], ["", "总计", 2147.30]] }] }
-''', encoding="utf-8")
-    (result,) = run_case_file(cases / "r.toml")
+''')
+    (result,) = run_case_file(case_file)
     assert result.problems == ()
     assert result.passed
