@@ -41,7 +41,7 @@ def _messages(stem: str) -> list[tuple[str, int | None, str]]:
 def test_sifaju_known_defects() -> None:
     found = _messages("putuo-sifaju-2026-dept-budget")
     assert ("SH-YEAR-002", 23, "预算年度为 2026 年，项目实施周期写为「2025年1月1日-2025年12月31日」") in found
-    assert ("SH-YEAR-001", 8, "预算年度为 2026 年，说明却与「2026年」比较") in found
+    assert ("SH-YEAR-001", 8, "预算年度为 2026 年，说明却与「2026年」比较（比较年份应早于预算年度）") in found
     assert ("SH-TXT-001", 9, "同一项先写 208.8 万元，后写“2026年预算安排201.50万元”，两数不一致") in found
     assert ("SH-TXT-002", 9, "执行数 43,269.3 万元、预算安排 3,845.49 万元，应为减少 91.11%，说明写“增加17.62%”") in found
 
