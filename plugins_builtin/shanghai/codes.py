@@ -15,21 +15,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
-import unicodedata
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
 
 #: The schemes a list exists for, and how many digits each level of their codes has (类/款/项).
 WIDTHS: Mapping[str, tuple[int, ...]] = MappingProxyType({"function": (3, 2, 2), "economic": (3, 2)})
-_NOISE = re.compile(r"[\s\u3000\"'“”‘’「」]+")
-
-
-def name_key(name: str) -> str:
-    """A name as compared: NFKC (full- and half-width parentheses alike), no blanks or quotes."""
-    return _NOISE.sub("", unicodedata.normalize("NFKC", name))
-
 
 def _read(parts: tuple[str, ...]) -> dict[str, str]:
     resource = files(__package__).joinpath("codes", *parts)

@@ -16,7 +16,8 @@ from typing import Any
 
 from compliance.dsl import needs_document
 from compliance.model import Document, Paragraph, Row, Section, Table
-from plugins_builtin.shanghai.codes import WIDTHS, code_list, name_key
+from plugins_builtin.cn_budget.vocabulary import normalise_title
+from plugins_builtin.shanghai.codes import WIDTHS, code_list
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)"
 #: One item of the 编制说明: its headline amount, last year's execution, this year's budget, the change.
@@ -86,7 +87,7 @@ def code_problem(document: Document, scheme: Any, table: Any, row: Any) -> str |
     expected = names.get(code)
     if expected is None:
         return f"编码 {code} 不在{_SCHEME_NAMES[scheme]}科目表中"
-    if name_key(expected) != name_key(row.label):
+    if normalise_title(expected) != normalise_title(row.label):
         return f"编码 {code} 的科目名称应为「{expected}」，表中为「{row.label}」"
     return None
 
@@ -126,8 +127,8 @@ def _levels(subject: str) -> list[tuple[str, str, str]]:
 
 
 def _child(rows: Any, name: str) -> Row | None:
-    key = name_key(name).replace("其它", "其他")
-    return next((r for r in rows if name_key(r.label).replace("其它", "其他") == key), None)
+    key = normalise_title(name).replace("其它", "其他")
+    return next((r for r in rows if normalise_title(r.label).replace("其它", "其他") == key), None)
 
 
 def item_row(table: Any, subject: Any) -> Row | None:
@@ -164,7 +165,7 @@ def item_name_problem(document: Document, subject: Any) -> str | None:
     for name, part, level in levels:
         code += part
         expected = names.get(code)
-        if expected is not None and name_key(expected) != name_key(name):
+        if expected is not None and normalise_title(expected) != normalise_title(name):
             return f"{level}级科目 {code} 写为「{name}」，科目名称应为「{expected}」"
     return None
 
@@ -173,7 +174,7 @@ _YEAR_PREFIX = re.compile(r"^\d{4}年")
 
 
 def _path_key(parts: Any) -> str:
-    return "/".join(_YEAR_PREFIX.sub("", name_key(str(p))) for p in parts if str(p))
+    return "/".join(_YEAR_PREFIX.sub("", normalise_title(str(p))) for p in parts if str(p))
 
 
 def find_column(table: Any, key: Any) -> Any:
