@@ -66,11 +66,6 @@ def clean_cell_text(text: str | None) -> str:
     return repair_radicals(_SPACES.sub(" ", join_wrapped(text.splitlines())).strip())
 
 
-def match_key(text: str) -> str:
-    """The text as rules match it: NFKC (Kangxi radicals, full-width digits) without blanks."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
-
-
 @frozen
 class TextPiece:
     """A line (or re-joined paragraph) of text outside tables.

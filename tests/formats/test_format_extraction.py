@@ -12,7 +12,7 @@ import pytest
 from plugins_builtin.formats.docx_loader import extract_docx
 from plugins_builtin.formats.html_loader import extract_html
 from plugins_builtin.formats.pdf_extract import extract_pdf
-from plugins_builtin.formats.pieces import Grid, TextPiece, clean_cell_text, grid_from_matrix, join_wrapped, match_key
+from plugins_builtin.formats.pieces import Grid, TextPiece, clean_cell_text, grid_from_matrix, join_wrapped
 from plugins_builtin.formats.to_document import pieces_to_document
 from plugins_builtin.formats.xlsx_loader import extract_xlsx, number_text
 
@@ -30,10 +30,6 @@ def test_wrapped_lines_rejoin_without_spaces_between_chinese() -> None:
     assert join_wrapped(["Budget", "law"]) == "Budget law"
     assert clean_cell_text("事业单位\n经营收入") == "事业单位经营收入"
     assert clean_cell_text("  特定目标   2010213W ") == "特定目标 2010213W"
-
-
-def test_match_key_folds_kangxi_radicals_and_full_width_digits() -> None:
-    assert match_key("⼀般公共预算 ２０２６") == "一般公共预算2026"
 
 
 def test_grid_matrix_puts_merged_text_in_its_first_slot() -> None:
