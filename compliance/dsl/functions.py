@@ -235,7 +235,10 @@ def _fuzzy(text: str, wanted: str) -> bool:
     if b in a:
         return True
     allowed = min(len(a), len(b)) // 10
-    return abs(len(a) - len(b)) <= allowed and indel_distance(a, b) <= allowed
+    length_gap = abs(len(a) - len(b))
+    # Only insertions and drops: the distance is exactly the length gap, so no character changed
+    # (a changed character costs two, which a long title's allowance would otherwise absorb).
+    return length_gap <= allowed and indel_distance(a, b) == length_gap
 
 
 def indel_distance(a: str, b: str) -> int:

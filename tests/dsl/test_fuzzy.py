@@ -1,0 +1,41 @@
+"""The ``~`` title match: equal or contained after normalising, or a near miss by insertions and drops only."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.dsl.functions import fuzzy_match, indel_distance, normalize_text
+
+LONG_SPENDING = "巴州2026年部门一般公共预算财政拨款收支预算表按经济分类"
+LONG_INCOME = "巴州2026年部门一般公共预算财政拨款收入预算表按经济分类"
+
+
+def test_the_long_pair_is_within_the_indel_allowance() -> None:
+    """The pair below differs by one changed character, two indels, inside the old allowance."""
+    assert len(normalize_text(LONG_SPENDING)) >= 20
+    assert indel_distance(normalize_text(LONG_SPENDING), normalize_text(LONG_INCOME)) == 2
+    assert len(normalize_text(LONG_SPENDING)) // 10 >= 2
+
+
+@pytest.mark.parametrize("text, wanted", [
+    (LONG_SPENDING, LONG_INCOME),
+    (LONG_INCOME, LONG_SPENDING),
+    ("部门收入总表", "部门收支总表"),
+    ("一般公共预算基本支出情况表", "一般公共预算支出情况表"),
+], ids=["long 收支 vs 收入", "long 收入 vs 收支", "short 收入 vs 收支", "two inserted in eleven"])
+def test_a_changed_character_or_too_many_insertions_never_match(text: str, wanted: str) -> None:
+    assert fuzzy_match(text, wanted) is False
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("部门收支总表", "部门收支总表"),
+    ("二、部门收支总表（单位：万元）", "部门收支 总表"),
+    ("巴州2026年部门一般公共预算财政拨款的收支预算表按经济分类", LONG_SPENDING),
+    ("巴州2026年部门一般公共预算财政拨款支出预算表表按经济分类", "巴州2026年部门一般公共预算财政拨款支出预算表按经济分类"),
+], ids=["equal", "contained", "dropped 的", "stray 表"])
+def test_equal_contained_or_a_dropped_or_stray_character_match(text: str, wanted: str) -> None:
+    assert fuzzy_match(text, wanted) is True
+
+
+def test_blank_never_matches() -> None:
+    assert (fuzzy_match(None, "表"), fuzzy_match("表", None), fuzzy_match("表", "  ")) == (False, False, False)
