@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from attrs import frozen
 
 from compliance.dsl import needs_document
-from compliance.dsl.functions import normalize_text
+from compliance.dsl.functions import half_unit, normalize_text
 from compliance.model import Document, Fact, Indicator, PerfTable, Row, Table
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.facts import subject_path
@@ -585,18 +585,13 @@ def percent_agrees(stated: Decimal | None, part: Decimal | None, whole: Decimal 
     """
     if stated is None or part is None or whole is None:
         return False
-    half = _half(part), _half(whole)
+    half = half_unit(part), half_unit(whole)
     low_whole, high_whole = whole - half[1], whole + half[1]
     if low_whole <= 0:
         return True  # the whole may be zero: any share is possible
     low = (part - half[0]) / high_whole * 100
     high = (part + half[0]) / low_whole * 100
-    return low - _half(stated) <= stated <= high + _half(stated)
-
-
-def _half(value: Decimal) -> Decimal:
-    exponent = value.as_tuple().exponent
-    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+    return low - half_unit(stated) <= stated <= high + half_unit(stated)
 
 
 FUNCTIONS = {
