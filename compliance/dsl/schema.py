@@ -103,8 +103,9 @@ def fields_of(cls: type) -> Mapping[str, Any]:
     names: dict[str, Any] = {}
     try:
         hints = typing.get_type_hints(cls, vars(model))
-    except Exception:  # noqa: BLE001 - an unresolvable annotation makes that field a leaf
-        hints = {}
+    except NameError as exc:
+        # The model is ours: an annotation naming nothing is a bug to fix, not a field to leave untyped.
+        raise TypeError(f"cannot resolve the annotations of {cls.__name__}: {exc}") from exc
     for attribute in attrs.fields(cls):
         if attribute.name in _HIDDEN_FIELDS:
             continue
