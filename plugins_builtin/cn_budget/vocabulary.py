@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Mapping
 
@@ -52,7 +53,15 @@ META_LINE = re.compile(rf"^({_META_LABELS})\s*[:：]\s*(.*)$")
 META_PAIR = re.compile(rf"({_META_LABELS})\s*[:：]\s*(.*?)\s*(?=(?:{_META_LABELS})\s*[:：]|$)")
 #: Which meta label gives the table's unit.
 UNIT_LABELS = frozenset({"单位", "金额单位"})
-UNITS = frozenset({"万元", "元", "亿元", "千元"})
+#: Money units as printed, and how many 元 one is worth (functions.units converts with it).
+UNIT_IN_YUAN: Mapping[str, Decimal] = MappingProxyType({
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "亿元": Decimal(100000000),
+})
+#: The money units a table may state.
+UNITS = frozenset(UNIT_IN_YUAN)
 #: Which meta label names the preparing department.
 DEPARTMENT_LABELS = frozenset({"编制部门", "编制单位"})
 

@@ -396,7 +396,7 @@ def is_cost_indicator(indicator: Indicator) -> bool:
     """A 成本指标 whose target is an amount of money (<=16.20 万元)."""
     target = indicator.target
     return ("成本" in indicator.level1 or "成本" in indicator.level2) and target.value is not None \
-        and (target.unit or "").strip() in ("元", "千元", "万元", "亿元")
+        and (target.unit or "").strip() in vocab.UNITS
 
 
 def _cost_name(text: str) -> str:

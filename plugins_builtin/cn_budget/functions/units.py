@@ -9,13 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-#: How many 元 one unit is worth.
-UNIT_IN_YUAN: dict[str, Decimal] = {
-    "元": Decimal(1),
-    "千元": Decimal(1000),
-    "万元": Decimal(10000),
-    "亿元": Decimal(100000000),
-}
+from plugins_builtin.cn_budget.vocabulary import UNIT_IN_YUAN
 
 
 def unit_factor(unit: str) -> Decimal:
