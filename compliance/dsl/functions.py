@@ -57,7 +57,7 @@ def fn_sum(values: Any) -> Decimal:
     return sum(_numbers(values, "sum"), Decimal(0))
 
 
-def fn_count(values: Any) -> int:
+def fn_count(values: Any) -> Decimal:
     return Decimal(sum(1 for value in _flat(values) if value is not None and value is not False))
 
 

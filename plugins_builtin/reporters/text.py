@@ -16,6 +16,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from compliance import DocumentResult, Finding, Location, Outcome, Report, hookimpl
+from compliance.numbers import format_amount
 from compliance.report import RenderOptions
 
 from plugins_builtin.reporters._shared import position, values_text
@@ -129,7 +130,7 @@ def _figures(finding: Finding) -> list[str]:
         except (InvalidOperation, ValueError):
             continue
         if number.is_finite():
-            figures.append(f"{number:,}")
+            figures.append(format_amount(number))
     return [f for f in dict.fromkeys(figures) if f]
 
 
