@@ -163,7 +163,7 @@ def syntax_error(exc: UnexpectedInput, text: str, source: str, lark: Lark) -> Ru
         assert isinstance(exc, UnexpectedCharacters)
         line, column = exc.line, exc.column
         char = text.splitlines()[line - 1][column - 1 : column] if line <= len(text.splitlines()) else ""
-        found = f"the character {char!r}"
+        found = f"character {char!r}"
         expected = exc.allowed or set()
     if not label:
         label = _label_by_line(text, line, found)

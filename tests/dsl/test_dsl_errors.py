@@ -44,7 +44,7 @@ SYNTAX_CASES = [
      "inconsistent indentation: this line lines up with no enclosing block",
      "  expect false\n^"),
     ("stray character", 'rule A-1 "t"\n  expect a && b\n', 2, 12,
-     "syntax error: unexpected the character '&'",
+     "syntax error: unexpected character '&'",
      "  expect a && b\n           ^"),
     ("generic: expected in words", 'rule A-1 "t"\n  expect (a + )\n', 2, 15,
      "syntax error: unexpected ')'; expected \"(\", \"-\", \"[\", \"false\", \"true\", a name, …",
