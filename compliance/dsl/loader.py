@@ -171,7 +171,7 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
                     fail(error)
             parsed.append((path, text, partial))
 
-    packs = _group_packs(parsed, fail)
+    packs = _group_packs(parsed)
     _evaluate_params(packs, all_functions, fail)
     _apply_pack_overrides(packs, overriding_packs, fail)
     _apply_overrides(packs, params, fail)
@@ -208,7 +208,7 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
     return RuleSet(tuple(pack_records), tuple(rules))
 
 
-def _group_packs(parsed: list[tuple[Path, str, ast.RuleFile]], fail) -> list[_PackInfo]:
+def _group_packs(parsed: list[tuple[Path, str, ast.RuleFile]]) -> list[_PackInfo]:
     """A file's pack is the one it declares, else the one declared in its folder, else its folder's name."""
     by_folder: dict[Path, ast.PackDecl] = {}
     for path, _text, rule_file in parsed:

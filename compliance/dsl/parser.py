@@ -421,8 +421,8 @@ def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
         tree = _lark().parse(text, start="start")
     except UnexpectedInput as exc:
         raise syntax_error(exc, text, source, _lark()) from None
-    except DedentError as exc:
-        line = dedent_line(text, str(exc))
+    except DedentError:
+        line = dedent_line(text)
         raise rule_error(
             "inconsistent indentation: this line lines up with no enclosing block",
             source=source, text=text, line=line, column=1,
@@ -460,7 +460,7 @@ def parse_each_declaration(text: str, source: str) -> tuple[ast.RuleFile, list[R
             continue
         except DedentError:
             errors.append(rule_error("inconsistent indentation: this line lines up with no enclosing block",
-                                     source=source, text=text, line=dedent_line(chunk, ""), column=1))
+                                     source=source, text=text, line=dedent_line(chunk), column=1))
             continue
         except VisitError as exc:
             if isinstance(exc.orig_exc, RuleError):

@@ -177,7 +177,7 @@ def syntax_error(exc: UnexpectedInput, text: str, source: str, lark: Lark) -> Ru
 
 
 
-def dedent_line(text: str, message: str) -> int:
+def dedent_line(text: str) -> int:
     """Find the first line whose indentation matches no open block (Lark does not say which)."""
     stack = [0]
     for number, line in enumerate(text.splitlines(), start=1):
