@@ -209,8 +209,3 @@ def table_kind(title: str, extra: Mapping[str, str] | None = None) -> str | None
         if endings:
             return kinds[max(endings, key=len)]
     return None
-
-
-def table_kinds() -> Mapping[str, str]:
-    """The built-in normalised title → kind table."""
-    return TABLE_KINDS

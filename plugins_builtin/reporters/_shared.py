@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from compliance import Finding, Location
 
-SEVERITY_LABEL = {"error": "error", "warning": "warning", "note": "note"}
-
 
 def position(path: str, location: Location) -> str:
     """``path:line:col`` (or ``path:line``, or ``path``) for a finding's location.

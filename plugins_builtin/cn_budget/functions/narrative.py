@@ -239,7 +239,7 @@ def _side(table: Table, side: str | None) -> Table:
 
 def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, Any] | None:
     if ref.table.startswith("perf:"):
-        return _perf_reference(index.document, ref, fact)
+        return _perf_reference(index.document, ref)
     table = index.tables.get(ref.table)
     if table is None:
         return _ref(None, f"文档未公开「{_TITLES.get(ref.table, ref.table)}」", None, False)
@@ -262,7 +262,7 @@ def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, A
     return _ref(value, place, cell if cell is not None and not cell.blank else row, True)
 
 
-def _perf_reference(document: Document, ref: Ref, fact: Fact) -> Mapping[str, Any] | None:
+def _perf_reference(document: Document, ref: Ref) -> Mapping[str, Any] | None:
     _, kind, key = ref.table.split(":", 2)
     perfs = tuple(p for p in document.perf_tables if p.kind == kind)
     if not perfs:
@@ -359,10 +359,6 @@ def _similarity(a: str, b: str) -> Decimal:
 
 #: How alike two project names must be to be one project printed two ways (a dropped 人民 is alike).
 PROJECT_SIMILARITY = Decimal("0.8")
-
-
-def _same_project(a: str, b: str) -> bool:
-    return _similarity(a, b) >= PROJECT_SIMILARITY
 
 
 @needs_document
