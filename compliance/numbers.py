@@ -54,13 +54,11 @@ def looks_numeric(text: str) -> bool:
     return bool(cleaned) and bool(_NUMERICISH.match(cleaned))
 
 
-def format_amount(value: Decimal | None, places: int | None = None) -> str:
+def format_amount(value: Decimal | None) -> str:
     """Print as the documents do: thousands separators, the value's own decimals.
 
     ``Decimal("2147.33")`` → ``"2,147.33"``; ``None`` → ``""``.
     """
     if value is None:
         return ""
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
     return f"{value:,}"

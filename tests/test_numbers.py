@@ -49,5 +49,5 @@ def test_looks_numeric(text: str, expected: bool) -> None:
 
 def test_format_amount() -> None:
     assert format_amount(Decimal("2147.33")) == "2,147.33"
-    assert format_amount(Decimal("3037.7"), places=2) == "3,037.70"
+    assert format_amount(Decimal("3037.70")) == "3,037.70"
     assert format_amount(None) == ""
