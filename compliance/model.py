@@ -300,9 +300,10 @@ class PerfTable:
     meta: Mapping[str, str] = field(factory=dict, converter=_readonly)
 
     @property
-    def total_weight(self) -> Decimal:
-        """The sum of the indicators' weights (blank weights count as nothing)."""
-        return sum((i.weight for i in self.indicators if i.weight is not None), Decimal(0))
+    def total_weight(self) -> Decimal | None:
+        """The sum of the indicators' weights (blank weights count as nothing); blank when none is printed."""
+        weights = [i.weight for i in self.indicators if i.weight is not None]
+        return sum(weights, Decimal(0)) if weights else None
 
 
 @frozen

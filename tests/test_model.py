@@ -79,3 +79,18 @@ def test_section_keys_and_walk() -> None:
     assert [s.title for s in doc.all_sections()] == ["其他重要事项的情况说明", "单位运行经费情况"]
     assert doc.section("单位运行经费情况") is inner
     assert inner.heading == "一 单位运行经费情况"
+
+
+def test_total_weight_is_blank_when_no_indicator_prints_a_weight() -> None:
+    """All weights blank is not a total of 0 (that would read as weights that add up to nothing)."""
+    from compliance.serialize import perf_table_dict
+
+    unweighted = PerfTable("project", "项目支出绩效目标表", "示例项目", (
+        Indicator("产出指标", "数量指标", "a", Target("=1 个", "=", Decimal(1), "个"), span(8)),
+        Indicator("产出指标", "质量指标", "b", Target("有效"), span(9)),
+    ), span(7))
+    assert unweighted.total_weight is None
+    assert perf_table_dict(unweighted)["total_weight"] is None
+    zero = attrs.evolve(unweighted, indicators=(attrs.evolve(unweighted.indicators[0], weight=Decimal(0)),))
+    assert zero.total_weight == Decimal(0)
+    assert perf_table_dict(zero)["total_weight"] == "0"
