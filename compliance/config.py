@@ -24,7 +24,6 @@ Keys (see ``docs/configuration.md``)::
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import fnmatch
 import hashlib
 import json
@@ -36,7 +35,7 @@ from typing import Any, Iterable, Mapping
 
 from attrs import evolve, field, frozen
 
-from compliance.errors import ConfigError
+from compliance.errors import ConfigError, did_you_mean
 from compliance.findings import Severity
 
 if sys.version_info >= (3, 11):
@@ -143,7 +142,7 @@ class Config:
         for key, value in data.items():
             attribute = _KEYS.get(key)
             if attribute is None:
-                raise ConfigError(f"unknown key {key!r}{_did_you_mean(key, _KEYS)}", source=source)
+                raise ConfigError(f"unknown key {key!r}{did_you_mean(key, _KEYS)}", source=source)
             changes.update(_parse_key(key, value, source))
             provenance[key] = source
         return evolve(self, **changes, provenance=provenance)
@@ -220,11 +219,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _did_you_mean(word: str, choices: Iterable[str], prefix: str = "") -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"; did you mean {prefix + close[0]!r}?" if close else ""
-
-
 # -- per-key parsing --------------------------------------------------------------------
 
 
@@ -240,7 +234,7 @@ def _choice(key: str, value: Any, choices: Iterable[str], source: str) -> str:
     choices = tuple(choices)
     if value not in choices:
         raise ConfigError(
-            f"{key!r} must be one of {', '.join(choices)}, not {value!r}{_did_you_mean(str(value), choices)}",
+            f"{key!r} must be one of {', '.join(choices)}, not {value!r}{did_you_mean(str(value), choices)}",
             source=source,
         )
     return str(value)
@@ -283,7 +277,7 @@ def _parse_key(key: str, value: Any, source: str) -> dict[str, Any]:
 def _parse_rounding(table: Mapping[str, Any], source: str) -> dict[str, Any]:
     for key in table:
         if key not in _ROUNDING_KEYS:
-            raise ConfigError(f"unknown key 'rounding.{key}'{_did_you_mean(key, _ROUNDING_KEYS, 'rounding.')}", source=source)
+            raise ConfigError(f"unknown key 'rounding.{key}'{did_you_mean(key, _ROUNDING_KEYS, prefix='rounding.')}", source=source)
     changes: dict[str, Any] = {}
     if "policy" in table:
         changes["rounding_policy"] = _choice("rounding.policy", table["policy"], ROUNDING_POLICIES, source)
@@ -309,7 +303,7 @@ def _waiver_list(value: Any, source: str) -> list[Mapping[str, Any]]:
 def _parse_waiver(item: Mapping[str, Any], source: str) -> Waiver:
     for key in item:
         if key not in _WAIVER_KEYS:
-            raise ConfigError(f"unknown key 'waivers.{key}'{_did_you_mean(key, _WAIVER_KEYS, 'waivers.')}", source=source)
+            raise ConfigError(f"unknown key 'waivers.{key}'{did_you_mean(key, _WAIVER_KEYS, prefix='waivers.')}", source=source)
     for required in ("rule", "reason"):
         if not isinstance(item.get(required), str) or not item[required].strip():
             raise ConfigError(f"every waiver needs a {required!r} (a non-empty string)", source=source)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-from typing import Iterable
-
-from compliance.errors import RuleError
+from compliance.errors import RuleError, did_you_mean
 
 
 def caret_detail(text: str, line: int, column: int) -> str:
@@ -31,7 +28,4 @@ def rule_error(message: str, *, source: str, text: str | None, line: int | None,
     return RuleError(message, source=source, line=line, column=column, detail=detail or None)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or ``""``."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
+__all__ = ["caret_detail", "did_you_mean", "rule_error"]

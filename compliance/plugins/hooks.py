@@ -10,13 +10,12 @@ raised: the caller reports it and carries on, or stops when strict.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, Iterator
 
 import pluggy
 
-from compliance.errors import ConfigError, LoadError, PluginError, UnsupportedFormatError
+from compliance.errors import ConfigError, LoadError, PluginError, UnsupportedFormatError, did_you_mean
 from compliance.findings import Finding
 from compliance.model import Document
 from compliance.plugins.checks import Check
@@ -157,9 +156,8 @@ def check_format(pm: pluggy.PluginManager, format: str) -> None:
     known = report_formats(pm)
     if format in known:
         return
-    close = difflib.get_close_matches(format, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise ConfigError(f"unknown report format {format!r} (known: {', '.join(known) or 'none'}){hint}")
+    raise ConfigError(f"unknown report format {format!r} (known: {', '.join(known) or 'none'})"
+                      f"{did_you_mean(format, known)}")
 
 
 def render_report(pm: pluggy.PluginManager, report: Any, format: str, options: Any) -> str:
