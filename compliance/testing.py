@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from attrs import frozen
+from attrs import field, frozen
 
 from compliance.errors import ComplianceError, RuleError
 from compliance.findings import Finding, RuleResult
@@ -65,11 +65,24 @@ class Dialect:
     ``split_code`` turns a printed code without separators ("2010302") into its
     parts; ``is_total`` says whether a row label with no code closes the table
     ("总计").  Rows that give their code split ("201 03 02" or a list) and their
-    kind explicitly (``kind = "total"``) need neither.
+    kind explicitly (``kind = "total"``) need neither.  ``defaults`` names what a
+    case leaves out: ``code_header`` and ``label_header`` (the two leading columns
+    of a table), ``perf_title.<kind>`` (a performance table's title),
+    ``indicator_level1`` and ``indicator_level2``; without them the core's
+    neutral :data:`NEUTRAL_DEFAULTS` apply.
     """
 
     split_code: Callable[[str], Sequence[str]] | None = None
     is_total: Callable[[str], bool] | None = None
+    defaults: Mapping[str, str] = field(factory=dict)
+
+    def default(self, key: str) -> str:
+        """The plugin's name for ``key``, else the neutral one."""
+        return self.defaults.get(key, NEUTRAL_DEFAULTS.get(key, ""))
+
+
+#: Names that say nothing of any jurisdiction or template: the harness's fallback.
+NEUTRAL_DEFAULTS: Mapping[str, str] = {"code_header": "code", "label_header": "label"}
 
 
 #: No domain knowledge: compact codes stay whole and no label makes a total row.
@@ -87,9 +100,10 @@ def installed_dialect() -> Dialect:
 
 
 def dialect_from(functions: Mapping[str, Callable[..., Any]] | None) -> Dialect:
-    """A dialect from rule-language functions named ``split_code`` and ``is_total_label``, if present."""
+    """A dialect from rule-language functions named ``split_code``, ``is_total_label`` and ``case_defaults``."""
     functions = functions or {}
-    return Dialect(functions.get("split_code"), functions.get("is_total_label"))
+    defaults = functions.get("case_defaults")
+    return Dialect(functions.get("split_code"), functions.get("is_total_label"), dict(defaults()) if defaults else {})
 
 
 # ---- building example documents ------------------------------------------------
@@ -159,7 +173,7 @@ def build_table(spec: Mapping[str, Any], lines: _Lines | None = None, dialect: D
     lines = lines or _Lines()
     dialect = installed_dialect() if dialect is None else dialect
     span = lines.next()
-    columns = [Column(0, ("科目代码",), "code"), Column(1, ("科目名称",), "label")]
+    columns = [Column(0, (dialect.default("code_header"),), "code"), Column(1, (dialect.default("label_header"),), "label")]
     columns += [_column(i + 2, c) for i, c in enumerate(spec.get("columns", ()))]
     raws = [_row_spec(r) for r in spec.get("rows", ())]
     if "total" in spec:
@@ -212,22 +226,23 @@ def _link_children(rows: list[Row]) -> list[Row]:
     return [by_index[row.index] for row in rows]
 
 
-def build_perf(spec: Mapping[str, Any], lines: _Lines) -> PerfTable:
+def build_perf(spec: Mapping[str, Any], lines: _Lines, dialect: Dialect | None = None) -> PerfTable:
     """``indicators`` are ``[name, weight]`` pairs or tables with the Indicator's fields."""
+    dialect = installed_dialect() if dialect is None else dialect
     span = lines.next()
     indicators = []
     for raw in spec.get("indicators", ()):
         item = dict(zip(("name", "weight"), raw)) if isinstance(raw, list) else dict(raw)
         indicators.append(Indicator(
-            level1=item.get("level1", "产出指标"),
-            level2=item.get("level2", "数量指标"),
+            level1=item.get("level1", dialect.default("indicator_level1")),
+            level2=item.get("level2", dialect.default("indicator_level2")),
             name=item["name"],
             target=Target(str(item.get("target", ""))),
             span=lines.next(),
             weight=_decimal(item.get("weight")),
         ))
     kind = spec.get("kind", "project")
-    title = spec.get("title", "项目支出绩效目标表" if kind == "project" else "部门整体绩效目标表")
+    title = spec.get("title", dialect.default(f"perf_title.{kind}"))
     return PerfTable(kind=kind, title=title, project=spec.get("project", ""), indicators=tuple(indicators), span=span)
 
 
@@ -275,7 +290,7 @@ def build_document(spec: Mapping[str, Any], dialect: Dialect | None = None) -> D
             tables.append(build_table(t, lines, dialect))
             blocks.append(tables[-1])
         for p in raw.get("perf_tables", ()):
-            perfs.append(build_perf(p, lines))
+            perfs.append(build_perf(p, lines, dialect))
             blocks.append(perfs[-1])
         for f in raw.get("facts", ()):
             facts.append(build_fact(f, lines))
@@ -284,7 +299,7 @@ def build_document(spec: Mapping[str, Any], dialect: Dialect | None = None) -> D
 
     sections = tuple(section(s, 1) for s in spec.get("sections", ()))
     tables += [build_table(t, lines, dialect) for t in spec.get("tables", ())]
-    perfs += [build_perf(p, lines) for p in spec.get("perf_tables", ())]
+    perfs += [build_perf(p, lines, dialect) for p in spec.get("perf_tables", ())]
     facts += [build_fact(f, lines) for f in spec.get("facts", ())]
     paragraphs = tuple(t.explanation for t in tables if t.explanation is not None)
     return Document(

@@ -62,6 +62,18 @@ UNIT_IN_YUAN: Mapping[str, Decimal] = MappingProxyType({
 })
 #: The money units a table may state.
 UNITS = frozenset(UNIT_IN_YUAN)
+
+#: What a rule case's example document prints where the case says nothing (the case harness reads
+#: these through the ``case_defaults`` function): the code and label headers of a budget table,
+#: the titles of the two performance tables, an indicator's first two levels.
+CASE_DEFAULTS: Mapping[str, str] = MappingProxyType({
+    "code_header": "科目代码",
+    "label_header": "科目名称",
+    "perf_title.project": "项目支出绩效目标表",
+    "perf_title.department": "部门整体绩效目标表",
+    "indicator_level1": "产出指标",
+    "indicator_level2": "数量指标",
+})
 #: Which meta label names the preparing department.
 DEPARTMENT_LABELS = frozenset({"编制部门", "编制单位"})
 

@@ -89,3 +89,16 @@ document = { tables = [{ number = "3", title = "甲", columns = ["合计"], rows
     (result,) = run_case_file(case_file)
     assert result.problems == ()
     assert result.passed
+
+
+def test_what_a_case_leaves_out_is_named_by_the_installed_plugin_not_the_core() -> None:
+    spec = {"tables": [{"number": "3", "title": "表", "columns": ["合计"], "rows": [["201", "类", "3.00"]]}],
+            "perf_tables": [{"kind": "department", "indicators": [["甲", 10]]}]}
+    document = build_document(spec)
+    perf = document.perf_tables[0]
+    assert [c.name for c in document.tables[0].columns] == ["科目代码", "科目名称", "合计"]
+    assert (perf.title, perf.indicators[0].level1, perf.indicators[0].level2) == ("部门整体绩效目标表", "产出指标", "数量指标")
+    plain = build_document(spec, PLAIN)
+    perf = plain.perf_tables[0]
+    assert [c.name for c in plain.tables[0].columns] == ["code", "label", "合计"]
+    assert (perf.title, perf.indicators[0].level1, perf.indicators[0].level2) == ("", "", "")

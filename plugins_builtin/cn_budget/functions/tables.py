@@ -29,6 +29,7 @@ from typing import Any, Mapping
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
 from compliance.model import Column, Document, Row, Table
+from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.functions.units import unit_factor
 
 #: Printed outline markers: ``一、`` (level 1), ``1.`` / ``1、`` / ``（一）`` (level 2).
@@ -340,7 +341,13 @@ def in_unit(value: Decimal | None, from_unit: str | None, to_unit: str | None) -
     return value.scaleb(shift)
 
 
+def case_defaults() -> Mapping[str, str]:
+    """What an example document in a rule case prints where the case is silent (see vocabulary.CASE_DEFAULTS)."""
+    return vocab.CASE_DEFAULTS
+
+
 FUNCTIONS = {
+    "case_defaults": case_defaults,
     "ledgers": ledgers,
     "side_of": side_of,
     "top_rows": top_rows,
