@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import measure  # noqa: E402
+from _timing import measure  # noqa: E402
 
 from compliance.engine import Engine  # noqa: E402
 

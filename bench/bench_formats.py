@@ -16,14 +16,12 @@ import argparse
 import io
 import statistics
 import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import measure  # noqa: E402  (the sibling script: median and minimum of N runs)
+from _timing import measure, paired_median_ms  # noqa: E402
 from plugins_builtin.formats.docx_loader import load_docx  # noqa: E402
 from plugins_builtin.formats.html_loader import load_html  # noqa: E402
 from plugins_builtin.formats.pdf_loader import load_pdf  # noqa: E402
@@ -32,19 +30,6 @@ from plugins_builtin.formats.xlsx_loader import load_xlsx  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures"
 PDF_RATIO_TARGET = 1.3
 OFFICE_TARGET_MS = 100.0
-
-
-def paired_median_ms(first: Callable[[], object], second: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Medians of two actions timed alternately, so that load on the machine hits both alike."""
-    first()
-    second()
-    a, b = [], []
-    for _ in range(runs):
-        for action, times in ((first, a), (second, b)):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-    return statistics.median(a) * 1000, statistics.median(b) * 1000
 
 
 def pdfplumber_baseline(data: bytes) -> int:

@@ -11,14 +11,13 @@ the stages: decode + layout blocks, assembly, enrichment.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _timing import measure  # noqa: E402
 
 import compliance  # noqa: E402
 from compliance.plugins import hooks  # noqa: E402
@@ -28,17 +27,6 @@ from plugins_builtin.cn_budget.enrich import enrich  # noqa: E402
 from plugins_builtin.text_loader import decode, to_blocks  # noqa: E402
 
 TARGET_MS = 15.0
-
-
-def measure(action: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median and minimum wall time of ``action`` in milliseconds, after one warm-up run."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, min(times) * 1000
 
 
 def main() -> int:
