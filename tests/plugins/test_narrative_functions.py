@@ -230,3 +230,43 @@ def test_index_returns_the_one_built_for_the_document_even_if_the_slot_is_replac
     index = narrative._index(document)
     assert index.document is document
     assert narrative._INDEX[0] is other
+
+
+class _RecordingIndex(narrative._Index):
+    """An index that notes how full each lookup is at the moment it is published to other threads."""
+
+    published: dict[str, int]
+
+    def __setattr__(self, name, value) -> None:
+        if name in ("changes", "by_amount", "statements") and value is not None:
+            self.published[name] = len(value)
+        super().__setattr__(name, value)
+
+
+class _RecordingLabels(dict):
+    def __init__(self, published: dict[str, int]) -> None:
+        super().__init__()
+        self.published = published
+
+    def __setitem__(self, key, value) -> None:
+        self.published["labels"] = len(value)
+        super().__setitem__(key, value)
+
+
+def test_index_lookups_are_published_whole_for_other_threads(document, monkeypatch) -> None:
+    """A lookup another thread can see must never be empty or half filled (it would answer "not found")."""
+    index = _RecordingIndex.__new__(_RecordingIndex)
+    object.__setattr__(index, "published", {})
+    index.__init__(document)
+    index.labels = _RecordingLabels(index.published)
+    monkeypatch.setattr(narrative, "_INDEX", [index])
+    breakdown = next(f for f in document.facts if f.kind == "breakdown" and f.amount is not None)
+    allocation = next(f for f in document.facts if f.kind == "allocation")
+    narrative.part_changes(document, breakdown)
+    narrative.same_total_elsewhere(document, breakdown)
+    narrative.budget_statement(document, allocation)
+    table = document.table("3")
+    assert index.row_by_label(table, table.rows[0].label) is table.rows[0]
+    assert index.published == {"changes": len(index.changes), "by_amount": len(index.by_amount),
+                               "statements": len(index.statements), "labels": len(index.labels[id(table)])}
+    assert min(index.published.values()) > 0

@@ -159,9 +159,11 @@ class _Index:
     def row_by_label(self, table: Table, label: str) -> Row | None:
         rows = self.labels.get(id(table))
         if rows is None:
-            rows = self.labels[id(table)] = {}
+            # Built whole, then published: with --jobs another thread may read the entry at any moment.
+            rows = {}
             for row in table.rows:
                 rows.setdefault(_key(row.label), row)
+            self.labels[id(table)] = rows
         return rows.get(_key(label))
 
     def _walk(self, section: Any, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
@@ -507,10 +509,11 @@ def part_changes(document: Document, breakdown: Fact) -> tuple[Fact, ...]:
     """
     index = _index(document)
     if index.changes is None:
-        index.changes = {}
+        built: dict[tuple[str | None, str], Fact] = {}
         for f in document.facts:
             if f.kind == "change" and f.delta is not None:
-                index.changes.setdefault((f.section, f.subject), f)
+                built.setdefault((f.section, f.subject), f)
+        index.changes = built  # published whole (threads under --jobs share the index)
     changes = tuple(index.changes.get((part.section, part.subject)) for part in breakdown.items)
     return () if None in changes else changes  # type: ignore[return-value]
 
@@ -520,10 +523,11 @@ def same_total_elsewhere(document: Document, breakdown: Fact) -> tuple[Fact, ...
     """Changes and breakdowns of the same amount as ``breakdown``, stated under other headings."""
     index = _index(document)
     if index.by_amount is None:
-        index.by_amount = {}
+        by_amount: dict[Decimal, list[Fact]] = {}
         for f in document.facts:
             if f.kind in ("change", "breakdown") and f.amount is not None:
-                index.by_amount.setdefault(f.amount, []).append(f)
+                by_amount.setdefault(f.amount, []).append(f)
+        index.by_amount = by_amount  # published whole (threads under --jobs share the index)
     return tuple(f for f in index.by_amount.get(breakdown.amount, ()) if f.section != breakdown.section)
 
 
@@ -554,10 +558,11 @@ def budget_statement(document: Document, allocation: Fact) -> Fact:
     """Where a project's 预算安排规模 is printed (the allocation list itself when it is not)."""
     index = _index(document)
     if index.statements is None:
-        index.statements = {}
+        statements: dict[tuple[str | None, str], Fact] = {}
         for f in document.facts:
             if f.kind == "amount":
-                index.statements.setdefault((f.section, f.subject), f)
+                statements.setdefault((f.section, f.subject), f)
+        index.statements = statements  # published whole (threads under --jobs share the index)
     return index.statements.get((allocation.section, allocation.subject), allocation)
 
 
