@@ -1,8 +1,8 @@
 """The rule language's syntax tree: frozen attrs nodes, positions excluded from equality.
 
 The parser builds these from Lark's tree; the compiler turns them into
-closures.  Nodes are plain data (picklable), so a parsed file can be cached
-across runs keyed on its content hash.
+closures.  Nodes are plain data (written as JSON by :mod:`compliance.dsl.ast_json`),
+so a parsed file can be cached across runs keyed on its content hash.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Where the rule language keeps its on-disk caches, and whether that place can be trusted.
 
-Both caches are pickles (our parsed ASTs, and Lark's grammar analysis), and
-loading a pickle runs whatever code it names.  So a cache folder is used only
-when nobody else could have put a file in it: it is created private (0o700),
+Lark's grammar analysis is cached as a pickle, and loading a pickle runs
+whatever code it names (our parsed ASTs are JSON, but a folder is trusted or
+not as a whole).  So a cache folder is used only when nobody else could have
+put a file in it: it is created private (0o700),
 and it must be owned by the current user and not writable by group or others.
 Where the platform has no user ids, only the default per-user folder is used.
 An untrusted folder costs a re-parse, never a wrong answer; the reason is

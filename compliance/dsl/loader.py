@@ -1,10 +1,10 @@
 """Load rule files into a :class:`RuleSet`: find, parse (cached), group into packs, compile.
 
-Parsed files are cached on disk as pickles of the frozen AST, keyed by the
-grammar version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or
-the user's cache directory); a corrupt, unwritable or untrusted cache is
-ignored (see :mod:`compliance.dsl.cache`: a pickle is read only from a private
-folder).  A
+Parsed files are cached on disk as JSON of the frozen AST (never pickles:
+reading a cache file must not be able to run code), keyed by the grammar
+version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or the
+user's cache directory); a corrupt, unwritable or untrusted cache is ignored
+(see :mod:`compliance.dsl.cache`: only a private folder is used).  A
 compiled rule set is kept for the life of the process, keyed on the files'
 content hashes, the params, the overriding packs and the functions.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from compliance.dsl import ast
+from compliance.dsl import ast, ast_json
 from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir
 from compliance.dsl.compiler import Compiler
 from compliance.dsl.values import RuleRuntimeError
@@ -77,7 +76,7 @@ def parse_file(path: Path, text: str) -> ast.RuleFile:
 def _cache_file(key: tuple[str, str]) -> Path | None:
     """Where the AST for ``key`` is kept, or None when the cache folder is not private."""
     folder = private_cache_dir("ast")
-    return None if folder is None else folder / f"{key[0]}-{key[1]}.pickle"
+    return None if folder is None else folder / f"{key[0]}-{key[1]}.json"
 
 
 def _load_cached(key: tuple[str, str]) -> ast.RuleFile | None:
@@ -85,12 +84,12 @@ def _load_cached(key: tuple[str, str]) -> ast.RuleFile | None:
     if target is None:
         return None
     try:
-        with open(target, "rb") as handle:
+        with open(target, encoding="utf-8") as handle:
             if not owned_by_me(handle.fileno()):
                 return None
-            value = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a missing or corrupt cache entry is simply rebuilt
-        return None
+            value = ast_json.loads(handle.read())
+    except (OSError, UnicodeDecodeError, RecursionError, ast_json.CacheFormatError):
+        return None  # a missing or corrupt cache entry is simply rebuilt
     return value if isinstance(value, ast.RuleFile) else None
 
 
@@ -99,8 +98,12 @@ def _store_cached(key: tuple[str, str], value: ast.RuleFile) -> None:
     if target is None:
         return
     try:
-        with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        text = ast_json.dumps(value)
+    except RecursionError:
+        return  # a tree too deep to write costs a re-parse next time
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as handle:
+            handle.write(text)
         os.replace(handle.name, target)
     except OSError:
         pass  # an unwritable cache costs a re-parse next time, nothing more

@@ -59,7 +59,7 @@ def _lark() -> Lark:
 
 
 def _grammar_cache_file() -> str | None:
-    """Lark's cache is a pickle too: kept only in a private cache folder, else not at all."""
+    """Lark's cache is a pickle: kept only in a private cache folder, else not at all."""
     folder = private_cache_dir()
     if folder is None:
         return None

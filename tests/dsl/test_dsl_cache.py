@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from compliance.dsl import cache_dir, load_rule_set
-from compliance.dsl import loader
+from compliance.dsl import ast_json, loader
 from compliance.dsl.parser import parse_text
 
 from dsl_support import PACK_HEADER, write_rules
@@ -18,7 +18,7 @@ TEXT = PACK_HEADER + 'rule R-1 "缓存"\n  expect true\n'
 
 
 def _ast_files() -> list[Path]:
-    return sorted((cache_dir() / "ast").glob("*.pickle"))
+    return sorted((cache_dir() / "ast").glob("*.json"))
 
 
 def test_same_files_compile_once_per_process(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_parsed_ast_is_stored_and_reused_from_disk(tmp_path: Path, monkeypatch: 
     loader._PARSED.clear()
     loader.parse_file(path, TEXT)
     (stored,) = _ast_files()
-    assert pickle.loads(stored.read_bytes()) == parse_text(TEXT, str(path))
+    assert ast_json.loads(stored.read_text(encoding="utf-8")) == parse_text(TEXT, str(path))
     loader._PARSED.clear()
 
     def no_parsing(*_args, **_kwargs):
@@ -54,10 +54,10 @@ def test_a_corrupt_cache_entry_is_rebuilt(tmp_path: Path) -> None:
     loader._PARSED.clear()
     loader.parse_file(path, TEXT)
     (stored,) = _ast_files()
-    stored.write_bytes(b"not a pickle")
+    stored.write_bytes(b"not json")
     loader._PARSED.clear()
     assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
-    assert pickle.loads(stored.read_bytes()).rules[0].title == "缓存"
+    assert ast_json.loads(stored.read_text(encoding="utf-8")).rules[0].title == "缓存"
 
 
 def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,7 +109,7 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
     marker = tmp_path / "code-ran"
     payload = pickle.dumps(_Planted(marker))
     key = (parser.grammar_hash(), parser.content_hash(TEXT))
-    (shared / "ast" / f"{key[0]}-{key[1]}.pickle").write_bytes(payload)
+    (shared / "ast" / f"{key[0]}-{key[1]}.json").write_bytes(payload)
     (shared / f"grammar-{parser.grammar_hash()}.lark-cache").write_bytes(b"0\n" + payload)
     loader._PARSED.clear()
     parser._lark.cache_clear()
@@ -120,7 +120,7 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
         parser._lark.cache_clear()
     assert not marker.exists()
     assert parser._grammar_cache_file() is None
-    assert sorted(p.name for p in (shared / "ast").iterdir()) == [f"{key[0]}-{key[1]}.pickle"]
+    assert (shared / "ast" / f"{key[0]}-{key[1]}.json").read_bytes() == payload  # neither read nor replaced
 
 
 def test_the_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,3 +131,19 @@ def test_the_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest
     assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o700
     assert (tmp_path / "fresh" / "ast").stat().st_mode & 0o777 == 0o700
     assert len(_ast_files()) == 1
+
+
+def test_the_ast_cache_is_json_so_a_planted_pickle_never_runs(tmp_path: Path) -> None:
+    """Even in a private folder, an AST cache entry is read as JSON: a pickle there is just corrupt."""
+    from compliance.dsl import parser
+
+    marker = tmp_path / "code-ran"
+    path = write_rules(tmp_path / "rules", TEXT)
+    folder = cache_dir() / "ast"
+    folder.mkdir(parents=True, exist_ok=True)
+    key = (parser.grammar_hash(), parser.content_hash(TEXT))
+    (folder / f"{key[0]}-{key[1]}.json").write_bytes(pickle.dumps(_Planted(marker)))
+    loader._PARSED.clear()
+    assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
+    assert not marker.exists()
+    assert ast_json.loads((folder / f"{key[0]}-{key[1]}.json").read_text(encoding="utf-8")).rules[0].title == "缓存"
