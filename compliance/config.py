@@ -35,8 +35,9 @@ from typing import Any, Iterable, Mapping
 
 from attrs import evolve, field, frozen
 
-from compliance.errors import ConfigError, did_you_mean
+from compliance.errors import ConfigError
 from compliance.findings import Severity
+from compliance.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -7,18 +7,6 @@ message`` and never a traceback.
 
 from __future__ import annotations
 
-import difflib
-from typing import Iterable
-
-
-def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6, prefix: str = "") -> str:
-    """`` (did you mean 'x'?)`` for the choice closest to ``word`` (shown after ``prefix``), or ``""``.
-
-    The one suggestion every user error shares, so rule, config and CLI messages read alike.
-    """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean {prefix + close[0]!r}?)" if close else ""
-
 
 class ComplianceError(Exception):
     """Base of every error this project raises on purpose."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from compliance.errors import RuleError, did_you_mean
+from compliance.errors import RuleError
+from compliance.suggest import did_you_mean
 
 
 def caret_detail(text: str, line: int, column: int) -> str:

@@ -15,11 +15,12 @@ from typing import Any, Iterator
 
 import pluggy
 
-from compliance.errors import ConfigError, LoadError, PluginError, UnsupportedFormatError, did_you_mean
+from compliance.errors import ConfigError, LoadError, PluginError, UnsupportedFormatError
 from compliance.findings import Finding
 from compliance.model import Document
 from compliance.plugins.checks import Check
 from compliance.plugins.manager import PluginFailure
+from compliance.suggest import did_you_mean
 
 
 def _impls(pm: pluggy.PluginManager, hook_name: str) -> Iterator[Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compliance.dsl import errors as dsl_errors
-from compliance.errors import did_you_mean
+from compliance.suggest import did_you_mean
 
 
 def test_the_closest_choice_is_suggested_in_parentheses() -> None:
