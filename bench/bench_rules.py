@@ -77,7 +77,7 @@ def main() -> int:
     args = parser.parse_args()
     cold = cold_compile(args.repeat, keep=())
     grammar_cached = cold_compile(args.repeat + 1, keep=(".lark-cache",))[1:]
-    warm_disk = cold_compile(args.repeat + 1, keep=(".lark-cache", ".pickle"))[1:]
+    warm_disk = cold_compile(args.repeat + 1, keep=(".lark-cache", ".json"))[1:]
     evals, count = evaluation(max(args.repeat, 50))
     print(f"rules: {count} (shipped packs)")
     print(f"compile, cold process, empty cache      median {ms(statistics.median(r['compile'] for r in cold))}  (target < 150 ms)")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
-import difflib
 import multiprocessing
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -33,6 +32,7 @@ from compliance.plugins import hooks
 from compliance.plugins.checks import Check, CheckContext, NotApplicable, NotEvaluated
 from compliance.plugins.manager import PluginFailure, create_manager
 from compliance.report import DocumentError, DocumentResult, PackInfo, Report, RuleInfo, outcome_for
+from compliance.suggest import did_you_mean
 
 #: Pack name segments that run on every document, whatever its jurisdiction.
 ALWAYS_RUN_SCOPES = frozenset({"national"})
@@ -218,13 +218,13 @@ class Engine:
             for selector in selectors:
                 if not any(_matches(selector, info) for info in self.rules):
                     raise ConfigError(
-                        f"{key}: {selector!r} matches no rule id, tag or pack{_did_you_mean(selector, words)}",
+                        f"{key}: {selector!r} matches no rule id, tag or pack{did_you_mean(selector, words)}",
                         source=self.config.source_of(key),
                     )
         for rule_id in self.config.severity:
             if not any(i.startswith(rule_id) for i in ids):
                 raise ConfigError(
-                    f"severity: {rule_id!r} matches no rule id{_did_you_mean(rule_id, ids)}",
+                    f"severity: {rule_id!r} matches no rule id{did_you_mean(rule_id, ids)}",
                     source=self.config.source_of("severity"),
                 )
 
@@ -445,11 +445,6 @@ def _pack_owner(error: RuleError, packs: Sequence[tuple[str, Path]]) -> str | No
 
 def _matches_pack(selector: str, pack: str) -> bool:
     return pack == selector or pack.startswith(selector + ".")
-
-
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _expired_message(waiver: Waiver) -> str:

@@ -75,8 +75,8 @@ def test_an_unknown_rule_id_in_select_is_a_one_line_usage_error(cli) -> None:
     run = cli("bazhou.txt", "--select", "DEMO-EROR-001")
     assert run.code == 2
     assert run.err == (
-        "compliance: error: command line: select: 'DEMO-EROR-001' matches no rule id, tag or pack; "
-        "did you mean 'DEMO-ERR-001'?\n")
+        "compliance: error: command line: select: 'DEMO-EROR-001' matches no rule id, tag or pack "
+        "(did you mean 'DEMO-ERR-001'?)\n")
     assert run.out == ""
 
 
