@@ -88,7 +88,12 @@ def _block_lines(block: object, depth: int) -> Iterator[str]:
             yield pad + "    ↳ " + _table_line(side)
     elif isinstance(block, PerfTable):
         yield (f"{pad}◎ {block.title}: {block.project}  kind={block.kind}  "
-               f"{len(block.indicators)} indicators, weights total {block.total_weight}  [{_where(block.span)}]")
+               f"{len(block.indicators)} indicators, {_weights(block)}  [{_where(block.span)}]")
+
+
+def _weights(table: PerfTable) -> str:
+    total = table.total_weight
+    return "no weights printed" if total is None else f"weights total {total}"
 
 
 def _section_lines(section: Section, depth: int) -> Iterator[str]:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
+from attrs import evolve
+
 from compliance.cli import main
+from compliance.commands.parse import tree_lines
+from compliance.model import Document, Indicator, PerfTable, Span, Target
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bazhou-2026-budget.txt"
 
@@ -73,3 +78,15 @@ def test_reader_closing_the_pipe_early_is_not_an_error() -> None:
         errors = process.stderr.read()
         assert process.wait(timeout=60) == 0
     assert head.startswith(b"{") and errors == b""
+
+
+def test_tree_says_when_a_performance_table_prints_no_weights() -> None:
+    indicator = Indicator("产出指标", "数量指标", "专线服务", Target("=3 条", "=", Decimal(3), "条"), Span(3))
+    unweighted = PerfTable("project", "项目支出绩效目标表", "某项目", (indicator,), Span(1, 1, 4))
+    weighted = evolve(unweighted, indicators=(evolve(indicator, weight=Decimal(10)),))
+    lines = tree_lines(Document("x.txt", "某文档", preamble=(unweighted, weighted)))
+    perf_lines = [line for line in lines if "◎" in line]
+    assert [line.split("kind=project  ")[1] for line in perf_lines] == [
+        "1 indicators, no weights printed  [L1-4]",
+        "1 indicators, weights total 10  [L1-4]",
+    ]
