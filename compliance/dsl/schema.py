@@ -114,6 +114,7 @@ def fields_of(cls: type) -> Mapping[str, Any]:
     return names
 
 
+@functools.lru_cache(maxsize=None)
 def relation_fields(cls: type) -> frozenset[str]:
     """Fields holding tuples of model objects: reading one over a tuple flattens."""
     return frozenset(name for name, t in fields_of(cls).items() if isinstance(t, Many))
