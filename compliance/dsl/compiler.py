@@ -516,6 +516,12 @@ class Compiler(RoundingBounds):
 
     def _logic(self, node: ast.Logic, scope: Scope):
         operands = tuple(self.expr(o, scope) for o in node.operands)
+        if len(operands) == 2:
+            # The common case, without a generator per evaluation (rules run this in their inner loops).
+            first, second = operands
+            if node.op == "and":
+                return (lambda env: truthy(first(env)) and truthy(second(env))), bool
+            return (lambda env: truthy(first(env)) or truthy(second(env))), bool
         if node.op == "and":
             return (lambda env: all(truthy(o(env)) for o in operands)), bool
         return (lambda env: any(truthy(o(env)) for o in operands)), bool

@@ -145,10 +145,11 @@ BUILTINS: dict[str, Callable[..., Any]] = {
 
 
 def truthy(value: Any) -> bool:
-    if value is None:
+    # Booleans first: comparisons and tests, the commonest operands, answer at once.
+    if value is True:
+        return True
+    if value is False or value is None:
         return False
-    if isinstance(value, bool):
-        return value
     if isinstance(value, (tuple, list, str)):
         return len(value) > 0
     if isinstance(value, Decimal):
