@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from typing import Iterator
@@ -42,13 +41,8 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(document_to_dict(document), ensure_ascii=False, indent=2)
     else:
         text = "\n".join(tree_lines(document))
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped early (``| head``): not an error.  Point stdout at
-        # devnull so the interpreter's final flush does not complain either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
     return 0
 
 
