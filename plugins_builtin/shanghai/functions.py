@@ -178,9 +178,13 @@ def _path_key(parts: Any) -> str:
 
 
 def find_column(table: Any, key: Any) -> Any:
-    """The column a header path names, loosely: a year in front of a header word ("2024年机关运行
-    经费预算数") and blanks are ignored; ``"本年支出/预算数"`` matches the path's end, or else its
-    start (the first column under that header).  Blank when none does."""
+    """The column of ``table`` that a header path such as ``"本年支出/预算数"`` names, or blank when none does.
+
+    The match is loose, because headers are printed differently from year to
+    year: a year in front of a header word ("2024年机关运行经费预算数") and
+    blanks are ignored; the path matches the column path's end, or else its
+    start (the first column under that header).
+    """
     if not isinstance(table, Table):
         return None
     wanted = _path_key(str(key).split("/"))

@@ -484,6 +484,11 @@ def budget_parts(perf: PerfTable) -> tuple[Decimal | None, ...]:
 
 
 def budget_part_names(perf: PerfTable) -> tuple[str, ...]:
+    """The names of the perf table's budget lines other than its total, as printed (上级安排, 本级安排 …).
+
+    Messages about a total that its parts do not add up to name the parts the
+    table actually prints, which differ between templates.
+    """
     return tuple(k for k in perf.budget if k not in PERF_TOTAL_KEYS)
 
 

@@ -21,7 +21,12 @@ def unit_factor(unit: str) -> Decimal:
 
 
 def to_unit(value: Decimal | None, from_unit: str, to_unit: str) -> Decimal | None:
-    """``to_unit(Decimal("1.00"), "万元", "元")`` → ``Decimal("10000.00")``; blank stays blank."""
+    """``value`` printed in ``from_unit`` converted to ``to_unit``; blank stays blank.
+
+    Tables and text print amounts in different units (元, 万元), so a rule
+    comparing them converts one side first:
+    ``to_unit(Decimal("1.00"), "万元", "元")`` → ``Decimal("10000.00")``.
+    """
     if value is None:
         return None
     if from_unit == to_unit:
