@@ -1,8 +1,9 @@
-"""``compliance rules list | explain | check | test``: look at, validate and prove rule packs."""
+"""``compliance rules list | explain | check | test | functions``: look at, validate and prove rule packs."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -12,7 +13,7 @@ EXIT_PROBLEMS = 2
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("rules", help="list, explain, check and test rule packs")
+    parser = subparsers.add_parser("rules", help="list, explain, check and test rule packs; list rule functions")
     commands = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
 
     def with_rule_options(sub: argparse.ArgumentParser) -> None:
@@ -39,6 +40,12 @@ def add_parser(subparsers) -> None:
     test.add_argument("paths", metavar="PATH", nargs="*", type=Path,
                       help="case files or folders (default: the installed rule packs)")
     test.set_defaults(func=run_test)
+
+    functions = commands.add_parser(
+        "functions", help="list the functions rules can call (built-in and from plugins); NAME shows one in full"
+    )
+    functions.add_argument("name", metavar="NAME", nargs="?", help="show this function's signature and docstring")
+    functions.set_defaults(func=run_functions)
 
 
 def _plugins() -> tuple[Sequence[Path], Mapping[str, Callable[..., Any]]]:
@@ -134,3 +141,69 @@ def run_test(args: argparse.Namespace, out=None) -> int:
         print("no rule cases found", file=out)
         return EXIT_PROBLEMS
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+BUILTIN_SOURCE = "built-in"
+
+
+def available_functions(pm: Any = None) -> tuple[tuple[str, str, Callable[..., Any]], ...]:
+    """``(name, source, callable)`` for every function rules can call, sorted by name.
+
+    The source is the contributing plugin's name, or ``built-in``.  A plugin's
+    function replaces a built-in of the same name, as when rules are loaded.
+    ``pm`` defaults to a manager with the installed plugins.
+    """
+    from compliance.dsl import BUILTINS
+    from compliance.plugins import hooks
+    from compliance.plugins.manager import create_manager
+
+    if pm is None:
+        pm, _failures = create_manager()
+    contributed = hooks.dsl_functions_by_plugin(pm)
+    replaced = {name for name, _plugin, _function in contributed}
+    builtins = [(name, BUILTIN_SOURCE, f) for name, f in BUILTINS.items() if name not in replaced]
+    return tuple(sorted([*builtins, *contributed], key=lambda entry: (entry[0], entry[1])))
+
+
+def summary(function: Callable[..., Any]) -> str:
+    """The first line of ``function``'s docstring, or ``""`` when it has none."""
+    doc = inspect.getdoc(function) or ""
+    return doc.splitlines()[0].strip() if doc else ""
+
+
+def signature(name: str, function: Callable[..., Any]) -> str:
+    """``name(params)`` as a rule calls it: the document a function receives implicitly is left out."""
+    try:
+        params = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):  # some builtins and C callables have no introspectable signature
+        return f"{name}(...)"
+    if getattr(function, "needs_document", False) and params:
+        params = params[1:]
+    return f"{name}({', '.join(str(p.replace(annotation=inspect.Parameter.empty)) for p in params)})"
+
+
+def run_functions(args: argparse.Namespace, out=None) -> int:
+    out = out or sys.stdout
+    entries = available_functions()
+    if args.name is None:
+        width = max((len(name) for name, _source, _f in entries), default=0)
+        source_width = max((len(source) for _name, source, _f in entries), default=0)
+        for name, source, function in entries:
+            print(f"{name:<{width}}  {source:<{source_width}}  {summary(function) or '-'}".rstrip(), file=out)
+        return EXIT_OK
+    matches = [(source, function) for name, source, function in entries if name == args.name]
+    if not matches:
+        from compliance.errors import RuleError
+        from compliance.suggest import did_you_mean
+
+        names = [name for name, _source, _f in entries]
+        raise RuleError(f"unknown rule function {args.name!r}{did_you_mean(args.name, names)}")
+    print("\n\n".join(_function_help(args.name, source, function) for source, function in matches), file=out)
+    return EXIT_OK
+
+
+def _function_help(name: str, source: str, function: Callable[..., Any]) -> str:
+    lines = [signature(name, function), f"from: {source}"]
+    doc = inspect.getdoc(function)
+    lines += ["", doc if doc else "(no docstring)"]
+    return "\n".join(lines)

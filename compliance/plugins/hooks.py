@@ -101,6 +101,21 @@ def dsl_functions(pm: pluggy.PluginManager, failures: list[PluginFailure] | None
     return merged
 
 
+def dsl_functions_by_plugin(
+    pm: pluggy.PluginManager, failures: list[PluginFailure] | None = None
+) -> tuple[tuple[str, str, object], ...]:
+    """``(function name, plugin name, callable)`` for every contributed rule function, in registration order.
+
+    Unlike :func:`dsl_functions` this does not merge, so a name claimed twice
+    appears twice (once per plugin): it answers "who adds what", for listings.
+    """
+    triples: list[tuple[str, str, object]] = []
+    for impl in reversed(list(_impls(pm, "compliance_register_functions"))):
+        for name, function in (_call(impl, "compliance_register_functions", failures, None) or {}).items():
+            triples.append((name, impl.plugin_name, function))
+    return tuple(triples)
+
+
 def document_suffixes(pm: pluggy.PluginManager, failures: list[PluginFailure] | None = None) -> frozenset[str]:
     """Suffixes (lower-case, with the dot) that some loader declares it reads."""
     suffixes: set[str] = set()
