@@ -1,16 +1,25 @@
-"""Shared fixtures for the format loaders: fixture paths, the plugin modules, small PDF builders."""
+"""Shared fixtures for the format loaders: fixture paths, the plugin modules, the sample rendered, small PDF builders.
+
+The sample's PDF, Word, Excel and HTML forms are not kept in the repository:
+``scripts/render_sample.py`` makes them once per test session (nothing
+generated is committed; the renderer is deterministic, see test_same_model).
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterable
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 SHANGHAI = FIXTURES / "shanghai"
-FORMATS = FIXTURES / "formats"
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "examples" / "bazhou-2026-budget.txt"
+SAMPLE = ROOT / "examples" / "bazhou-2026-budget.txt"
+RENDER_SCRIPT = ROOT / "scripts" / "render_sample.py"
 
 #: The loader plugins by format, registered explicitly (their entry points are declared in the project file).
 LOADERS = {
@@ -19,6 +28,23 @@ LOADERS = {
     "xlsx": "plugins_builtin.formats.xlsx_loader",
     "html": "plugins_builtin.formats.html_loader",
 }
+
+
+def render_module() -> ModuleType:
+    """``scripts/render_sample.py`` as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("render_sample", RENDER_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered before it runs: its dataclasses look their module up while being defined.
+    sys.modules["render_sample"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def renderings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample rendered into every format (pdf, docx, xlsx, html) → the file's path; made once per session."""
+    return render_module().render_all(SAMPLE, tmp_path_factory.mktemp("renderings"))
 
 
 @pytest.fixture(scope="session")

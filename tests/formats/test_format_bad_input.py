@@ -21,7 +21,7 @@ from plugins_builtin.formats.pdf_extract import TextLayerStats
 from plugins_builtin.formats.pdf_loader import load_pdf
 from plugins_builtin.formats.xlsx_loader import load_xlsx
 
-from conftest import FORMATS, LOADERS, SHANGHAI
+from conftest import LOADERS, SHANGHAI
 
 SIFAJU = SHANGHAI / "putuo-sifaju-2026-dept-budget.pdf"
 OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
@@ -180,8 +180,8 @@ def test_xls_renamed_to_xlsx() -> None:
     assert message.startswith("not a .xlsx file: this is a legacy binary Excel (.xls) file")
 
 
-def test_xlsx_over_the_row_limit() -> None:
-    path = FORMATS / "bazhou-2026-budget.xlsx"
+def test_xlsx_over_the_row_limit(renderings: dict[str, Path]) -> None:
+    path = renderings["xlsx"]
     assert "has more than 10 rows, the limit" in refused(load_xlsx, path, path.read_bytes(), max_rows=10)
 
 
@@ -225,10 +225,10 @@ def test_html_that_cannot_be_decoded_as_declared() -> None:
 # --------------------------------------------------------------------------- a batch goes on
 
 
-def test_a_batch_reports_the_bad_document_and_checks_the_others(tmp_path: Path) -> None:
+def test_a_batch_reports_the_bad_document_and_checks_the_others(tmp_path: Path, renderings: dict[str, Path]) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n" + b"\x00" * 64)
-    good = FORMATS / "bazhou-2026-budget.html"
+    good = renderings["html"]
     report = compliance.check([broken, good], plugins=[LOADERS["pdf"], LOADERS["html"]])
     statuses = {Path(d.path).name: d.status for d in report.documents}
     assert statuses == {"broken.pdf": "error", "bazhou-2026-budget.html": "ok"}

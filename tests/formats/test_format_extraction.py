@@ -16,8 +16,6 @@ from plugins_builtin.formats.pieces import Grid, TextPiece, clean_cell_text, gri
 from plugins_builtin.formats.to_document import pieces_to_document
 from plugins_builtin.formats.xlsx_loader import extract_xlsx, number_text
 
-from conftest import FORMATS
-
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -43,8 +41,8 @@ def test_grid_matrix_puts_merged_text_in_its_first_slot() -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_pdf_pieces() -> list[object]:
-    path = FORMATS / "bazhou-2026-budget.pdf"
+def sample_pdf_pieces(renderings: dict[str, Path]) -> list[object]:
+    path = renderings["pdf"]
     return extract_pdf(path.read_bytes(), source=str(path))
 
 
@@ -125,10 +123,10 @@ def test_number_text_follows_the_cell_format() -> None:
     assert number_text(0.1234, "0.0%") == "12.3%"
 
 
-def test_xlsx_restores_leading_zeros_of_codes_under_kuan_and_xiang() -> None:
+def test_xlsx_restores_leading_zeros_of_codes_under_kuan_and_xiang(renderings: dict[str, Path]) -> None:
     import openpyxl
 
-    path = FORMATS / "bazhou-2026-budget.xlsx"
+    path = renderings["xlsx"]
     workbook = openpyxl.load_workbook(path)
     stored = [row for row in workbook["表3"].iter_rows(values_only=True) if row[:3] == (201, 3, 1)]
     assert stored, "the rendering stores 201 03 01 as bare numbers"
@@ -137,8 +135,8 @@ def test_xlsx_restores_leading_zeros_of_codes_under_kuan_and_xiang() -> None:
     assert ["201", "03", "01", "行政运行", "1,598.61", "1,598.61", ""] in table3.matrix()
 
 
-def test_xlsx_merged_ranges_become_spans() -> None:
-    path = FORMATS / "bazhou-2026-budget.xlsx"
+def test_xlsx_merged_ranges_become_spans(renderings: dict[str, Path]) -> None:
+    path = renderings["xlsx"]
     grids = [p for p in extract_xlsx(path.read_bytes(), source=str(path)) if isinstance(p, Grid)]
     first = grids[0]
     merged = {c.text: (c.rowspan, c.colspan) for c in first.cells if c.rowspan > 1 or c.colspan > 1}

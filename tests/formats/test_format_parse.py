@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
 import pytest
 
 import compliance
 from compliance.commands.parse import tree_lines
 from compliance.serialize import document_to_dict
 
-from conftest import FORMATS, LOADERS, SHANGHAI
+from conftest import LOADERS, SHANGHAI
 
 
 @pytest.mark.parametrize("fmt", sorted(LOADERS))
-def test_parse_outline_and_json_for_each_format(fmt: str) -> None:
-    path = FORMATS / f"bazhou-2026-budget.{fmt}"
+def test_parse_outline_and_json_for_each_format(fmt: str, renderings: dict[str, Path]) -> None:
+    path = renderings[fmt]
     document = compliance.load(path, plugins=[LOADERS[fmt]])
     lines = tree_lines(document)
     assert lines[0] == f"2026 年新疆巴州人民政府办公室部门预算公开  ({path}, {fmt})"
