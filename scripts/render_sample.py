@@ -1,7 +1,11 @@
 """Render the sample disclosure (text form) into PDF, Word, Excel and HTML.
 
 The same content then arrives through every loader, so a test can compare
-the models.  The renderings are faithful to what publishers produce:
+the models.  The renderings are not committed: the format tests make them
+once per session (``render_all``) into a temporary directory, and so does
+``bench/bench_formats.py``; the output is the same byte for byte on every run
+(the workbook's creation stamp aside), which a test checks.  The renderings
+are faithful to what publishers produce:
 
 * PDF (reportlab, the built-in ``STSong-Light`` CID font, no font file): ruled
   tables with merged header cells, tables continued across pages with their
@@ -15,7 +19,8 @@ the models.  The renderings are faithful to what publishers produce:
   encoded as GB18030.
 
 Usage: ``python scripts/render_sample.py [SAMPLE] [OUT_DIR]`` (defaults: the
-sample in ``examples/`` and ``tests/fixtures/formats/``).
+sample in ``examples/`` and ``build/formats/``, which git ignores), to look
+at the renderings or load them by hand.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "bazhou-2026-budget.txt"
-OUT_DIR = ROOT / "tests" / "fixtures" / "formats"
+OUT_DIR = ROOT / "build" / "formats"
 STEM = "bazhou-2026-budget"
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
