@@ -54,24 +54,29 @@ def _flat(values: Any) -> Iterable[Any]:
 
 
 def fn_sum(values: Any) -> Decimal:
+    """The exact Decimal sum of the figures given; blanks are left out, and no figures sum to 0."""
     return sum(_numbers(values, "sum"), Decimal(0))
 
 
 def fn_count(values: Any) -> Decimal:
+    """How many of the values are present (not blank and not false)."""
     return Decimal(sum(1 for value in _flat(values) if value is not None and value is not False))
 
 
 def fn_min(*values: Any) -> Decimal | None:
+    """The smallest figure given, or blank when none is given."""
     numbers = _numbers(values, "min")
     return min(numbers) if numbers else None
 
 
 def fn_max(*values: Any) -> Decimal | None:
+    """The largest figure given, or blank when none is given."""
     numbers = _numbers(values, "max")
     return max(numbers) if numbers else None
 
 
 def fn_abs(value: Decimal) -> Decimal:
+    """The figure without its sign."""
     return abs(value)
 
 
@@ -83,22 +88,27 @@ def fn_round(value: Decimal | None, places: Decimal = Decimal(2)) -> Decimal | N
 
 
 def fn_len(value: Any) -> Decimal:
+    """The length of a text, or the number of items in a list."""
     return Decimal(len(value))
 
 
 def fn_text(value: Any) -> str:
+    """The value as a message prints it (amounts with thousands separators, as the documents do)."""
     return format_value(value)
 
 
 def fn_any(values: Any) -> bool:
+    """True when at least one of the values is true."""
     return any(truthy(v) for v in _flat(values))
 
 
 def fn_all(values: Any) -> bool:
+    """True when every one of the values is true (and so when there are none)."""
     return all(truthy(v) for v in _flat(values))
 
 
 def fn_none(values: Any) -> bool:
+    """True when none of the values is true."""
     return not fn_any(values)
 
 
@@ -113,6 +123,7 @@ def fn_table(document: Any, key: Any) -> Any:
 
 @needs_document
 def fn_section(document: Any, key: Any) -> Any:
+    """The section by number or title; a missing section makes the rule not evaluated."""
     section = document.section(str(key))
     if section is None:
         raise Missing(f"章节「{key}」")
@@ -120,6 +131,7 @@ def fn_section(document: Any, key: Any) -> Any:
 
 
 def fn_normalize(text: Any) -> str:
+    """The text as titles are compared: NFKC, without spaces or punctuation, lower-cased."""
     return normalize_text(str(text))
 
 
