@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
                          help="rule file or folder (default: the packs of the installed plugins); repeatable")
         sub.add_argument("--config", type=Path, help="configuration file supplying [params]")
 
-    listing = commands.add_parser("list", help="list every rule: id, severity, pack, title")
+    listing = commands.add_parser("list", help="list every rule: id, severity, pack, title, and the regulation it cites")
     listing.add_argument("--long", action="store_true",
                          help="explain every rule: reference, params, description and source")
     with_rule_options(listing)
@@ -76,6 +76,8 @@ def run_list(args: argparse.Namespace, out=None) -> int:
     for rule in rule_set.rules:
         tags = f"  [{', '.join(rule.tags)}]" if rule.tags else ""
         print(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.pack}  {rule.title}{tags}", file=out)
+        # The regulation each requirement enforces, on its own line so columns stay aligned.
+        print(f"{'':<{width}}  ↳ {rule.reference or '(no reference)'}", file=out)
     return EXIT_OK
 
 

@@ -29,9 +29,13 @@ def declared_case_count(pack: Path) -> int:
 def test_list_shows_every_national_rule(capsys) -> None:
     assert main(["rules", "list", "--rules", str(NATIONAL)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    (tab_001,) = [line for line in lines if line.startswith("CN-TAB-001 ")]
-    assert tab_001.split() == ["CN-TAB-001", "error", "cn.national", "公开表齐全", "[structure,", "completeness]"]
-    assert {line.split()[0] for line in lines} == declared_rule_ids(NATIONAL)
+    (tab_001,) = [i for i, line in enumerate(lines) if line.startswith("CN-TAB-001 ")]
+    assert lines[tab_001].split() == ["CN-TAB-001", "error", "cn.national", "公开表齐全", "[structure,", "completeness]"]
+    # Under each rule, the regulation it cites.
+    assert lines[tab_001 + 1].strip() == "↳ 财预〔2016〕143号 第九条"
+    rule_lines, reference_lines = lines[0::2], lines[1::2]
+    assert {line.split()[0] for line in rule_lines} == declared_rule_ids(NATIONAL)
+    assert all(line.lstrip().startswith("↳ ") and "(no reference)" not in line for line in reference_lines)
 
 
 def test_explain_shows_metadata_params_and_source(capsys) -> None:
