@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from compliance.dsl import load_rule_set
+import attrs
+
+from compliance.dsl import ast, load_rule_set
 from compliance.findings import RuleResult
 from compliance.model import Document
 from compliance.testing import build_document
@@ -28,3 +30,16 @@ def run_rules(tmp_path: Path, text: str, document: Document | Mapping[str, Any],
     if not isinstance(document, Document):
         document = build_document(document)
     return {result.rule: result for result in rule_set.evaluate(document)}
+
+
+def node_positions(node: object) -> list[tuple[str, int, int]]:
+    """Every node's class and position, depth first: what AST equality ignores."""
+    found: list[tuple[str, int, int]] = []
+    if isinstance(node, ast.Node):
+        found.append((type(node).__name__, node.line, node.column))
+        for attribute in attrs.fields(type(node)):
+            found.extend(node_positions(getattr(node, attribute.name)))
+    elif isinstance(node, tuple):
+        for item in node:
+            found.extend(node_positions(item))
+    return found
