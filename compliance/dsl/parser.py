@@ -1,10 +1,17 @@
 """Parse rule files into the frozen AST; Lark stays inside this module.
 
-The grammar (``grammar.lark``, beside this file) is built once, lazily.  Lark's
-exceptions never leave: a syntax error becomes a :class:`RuleError` with the
-file, line, column, the offending line with a caret, and what was expected in
-words.  Common mistakes get a label of their own from a table of bad examples
-(Lark's ``match_examples``).
+The grammar (``grammar.lark``, beside this file) is built lazily, twice over:
+
+* the *fast* parser, for rule text that parses: Lark's LALR parser fed by
+  :class:`~compliance.dsl.lexer.RuleLexer`, building AST nodes directly in the
+  parser's reduce callbacks (no parse tree in between);
+* the *reference* parser, only when text fails to parse: Lark's own contextual
+  lexer and ``Indenter``, whose exceptions :mod:`compliance.dsl.syntax_errors`
+  turns into a :class:`RuleError` with the file, line, column, the offending
+  line with a caret, and what was expected in words.
+
+Both use the same grammar and parse table, and the fast lexer makes the same
+tokens as the reference one (tests compare them), so they accept the same text.
 """
 
 from __future__ import annotations
@@ -12,20 +19,26 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedInput, VisitError
+import attrs
+from lark import Lark, Tree
+from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from compliance.dsl import ast
 from compliance.dsl.cache import private_cache_dir
 from compliance.dsl.errors import rule_error
+from compliance.dsl.lexer import Fragment, RuleLexer, Tok, UnlexableInput
 from compliance.dsl.syntax_errors import dedent_line, syntax_error
 from compliance.errors import RuleError
 
 GRAMMAR_FILE = "grammar.lark"
+#: What the fast parser raises for text that does not parse; the reference parser then says why.
+_PARSE_FAILURES = (UnexpectedInput, UnlexableInput, DedentError)
 
 
 class _RuleIndenter(Indenter):
@@ -37,72 +50,117 @@ class _RuleIndenter(Indenter):
     tab_len = 4
 
 
+_OPTIONS: dict[str, Any] = dict(rel_to=__file__, parser="lalr", maybe_placeholders=False, start=["start", "expr"])
+
+
 @functools.lru_cache(maxsize=None)
 def _lark() -> Lark:
-    options = dict(
-        rel_to=__file__,
-        parser="lalr",
-        postlex=_RuleIndenter(),
-        propagate_positions=True,
-        maybe_placeholders=False,
-        start=["start", "expr"],
-    )
+    """The fast parser; its reduce callbacks are :class:`_Build`'s methods."""
+    return _open_grammar("fast", lexer=RuleLexer, transformer=_BUILD)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_lark() -> Lark:
+    """Lark's own lexer and indenter: the parser whose errors are reported."""
+    return _open_grammar("reference", postlex=_RuleIndenter())
+
+
+def _open_grammar(kind: str, **options: Any) -> Lark:
     # Lark stores its grammar analysis beside our AST cache (it checks the grammar's hash
     # itself, and rebuilds on a corrupt or unwritable file).
-    cache = _grammar_cache_file()
+    cache = _grammar_cache_file(kind)
     if cache is not None:
         try:
-            return Lark.open(GRAMMAR_FILE, cache=cache, **options)
+            return Lark.open(GRAMMAR_FILE, cache=cache, **_OPTIONS, **options)
         except Exception:  # noqa: BLE001 - a cache problem must never stop parsing
             pass
-    return Lark.open(GRAMMAR_FILE, **options)
+    return Lark.open(GRAMMAR_FILE, **_OPTIONS, **options)
 
 
-def _grammar_cache_file() -> str | None:
+def _grammar_cache_file(kind: str = "fast") -> str | None:
     """Lark's cache is a pickle: kept only in a private cache folder, else not at all."""
     folder = private_cache_dir()
     if folder is None:
         return None
-    return str(folder / f"grammar-{grammar_hash()}.lark-cache")
+    return str(folder / f"grammar-{kind}-{grammar_hash()}.lark-cache")
 
 
 @functools.lru_cache(maxsize=None)
 def grammar_hash() -> str:
-    """A hash of the grammar text and this module, so a cached AST from another version is not reused."""
+    """A hash of the grammar text and the modules that read it, so a cached AST from another version is not reused."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in (GRAMMAR_FILE, "parser.py", "ast.py"):
+    for name in (GRAMMAR_FILE, "parser.py", "lexer.py", "ast.py", "ast_json.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
-# ---- tree → AST ------------------------------------------------------------
+# ---- reduce callbacks → AST ------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_ESCAPE = re.compile(r"\\(.)")
 
 
-def _unquote(token: Token) -> str:
-    body = token.value[1:-1]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
-def _pos(meta_or_token) -> dict[str, int]:
-    return {"line": getattr(meta_or_token, "line", 0) or 0, "column": getattr(meta_or_token, "column", 0) or 0}
+def _unquote(token: Tok) -> str:
+    return _unescape(token.value[1:-1])
 
 
-@v_args(meta=True)
-class _ToAst(Transformer):
-    """Builds AST nodes.  Parses message templates; evaluates nothing."""
+def _at(token: Tok) -> dict[str, int]:
+    return {"line": token.line, "column": token.column}
 
-    def __init__(self, text: str, source: str) -> None:
-        super().__init__()
-        self.text = text
-        self.lines = text.splitlines()
-        self.source = source
+
+def _decls(items: list) -> list:
+    """The children that are not tokens: what a ``!`` rule has besides its keywords."""
+    return [item for item in items if not isinstance(item, Tok)]
+
+
+class _Context(threading.local):
+    """The file being parsed, for rule sources and error messages; one per thread."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.lines: list[str] = []
+        self.source = "<rules>"
+        #: Where a node's text starts, for nodes whose position is elsewhere (an operator, a field
+        #: name, a parenthesis before it).  Keyed by ``id``: every node is alive until the parse ends.
+        self.starts: dict[int, tuple[int, int]] = {}
+
+
+class _Build:
+    """Lark's reduce callbacks: each gets the children of one grammar rule and returns an AST node.
+
+    A node's ``line``/``column`` is where its text starts (its keyword, its first
+    operand), except an operator's (the operator) and a field's or method's (its
+    name), which say where the mistake a person looks for is.
+    """
+
+    def __init__(self) -> None:
+        self.context = _Context()
+
+    def _start(self, item: Any) -> dict[str, int]:
+        if isinstance(item, Tok):
+            return {"line": item.line, "column": item.column}
+        known = self.context.starts.get(id(item))
+        if known is not None:
+            return {"line": known[0], "column": known[1]}
+        return {"line": item.line, "column": item.column}
+
+    def _starts_at(self, node: ast.Node, item: Any) -> ast.Node:
+        where = self._start(item)
+        self.context.starts[id(node)] = (where["line"], where["column"])
+        return node
 
     # -- templates --
-    def template(self, token: Token) -> ast.Template:
+    def template(self, token: Tok) -> ast.Template:
         raw = token.value[1:-1]
+        if "{" not in raw and "}" not in raw:
+            return ast.Template((_unescape(raw),) if raw else (), **_at(token))
         parts: list[str | ast.Node] = []
         literal: list[str] = []
         position = 0
@@ -112,298 +170,316 @@ class _ToAst(Transformer):
             if match.group(0) in ("{{", "}}"):
                 literal.append(match.group(0)[0])
                 continue
-            if literal:
+            if "".join(literal):
                 parts.append("".join(literal))
-                literal = []
+            literal = []
             column = token.column + 1 + match.start(1)
             parts.append(self._parse_embedded(match.group(1), token.line, column))
         literal.append(_unescape(raw[position:]))
         if "".join(literal):
             parts.append("".join(literal))
-        return ast.Template(tuple(parts), line=token.line, column=token.column)
+        return ast.Template(tuple(parts), **_at(token))
 
     def _parse_embedded(self, expr_text: str, line: int, column: int) -> ast.Node:
+        context = self.context
         if not expr_text.strip():
             raise rule_error(
                 "empty {} in a message; write {expression}, or {{ for a literal brace",
-                source=self.source, text=self.text, line=line, column=column - 1,
+                source=context.source, text=context.text, line=line, column=column - 1,
             )
+        dotted = self._dotted_name(expr_text, line, column)
+        if dotted is not None:
+            return dotted
         try:
-            tree = _lark().parse(expr_text, start="expr")
-        except UnexpectedInput as exc:
-            raise rule_error(
-                f"syntax error in the message's {{{expr_text}}}: unexpected input at its column {exc.column}",
-                source=self.source, text=self.text, line=line, column=column + (exc.column or 1) - 1,
-            ) from None
-        node = _ToAst(expr_text, self.source).transform(tree)
-        return _shift(node, line, column)
+            return _lark().parse(Fragment.at(expr_text, line, column), start="expr")
+        except _PARSE_FAILURES:
+            error_column = _reference_error(expr_text, "expr").column or 1
+        raise rule_error(
+            f"syntax error in the message's {{{expr_text}}}: unexpected input at its column {error_column}",
+            source=context.source, text=context.text, line=line, column=column + error_column - 1,
+        )
+
+    def _dotted_name(self, expr_text: str, line: int, column: int) -> ast.Node | None:
+        """``{name}`` or ``{a.b.c}``, most of all placeholders, built without a parser run.
+
+        Only when the parser would read the first word as a name (not a keyword
+        such as ``true`` or ``count``): that is asked of the parser once per word.
+        """
+        match = _dotted().fullmatch(expr_text)
+        if match is None or not _is_plain_name(match.group(1)):
+            return None
+        head = match.start(1)
+        node: ast.Node = ast.Name(match.group(1), line=line, column=column + head)
+        start = (line, column + head)
+        offset = match.end(1)
+        for part in match.group(2).split(".")[1:]:
+            node = ast.Attr(node, part, line=line, column=column + offset + 1)
+            self.context.starts[id(node)] = start
+            offset += 1 + len(part)
+        return node
 
     # -- declarations --
-    def start(self, meta, items):
+    def start(self, items):
         pack = next((i for i in items if isinstance(i, ast.PackDecl)), None)
         params = tuple(i for i in items if isinstance(i, ast.ParamDecl))
         rules = tuple(i for i in items if isinstance(i, ast.RuleDecl))
-        return ast.RuleFile(self.source, pack, params, rules, line=1, column=1)
+        return ast.RuleFile(self.context.source, pack, params, rules, line=1, column=1)
 
-    def pack_decl(self, meta, items):
-        name, title, *rest = items
-        fields: dict[str, str] = {}
-        for item in rest:
-            if isinstance(item, tuple):
-                fields[item[0]] = item[1]
-        return ast.PackDecl(str(name), _unquote(title), **fields, **_pos(meta))
+    def pack_decl(self, items):
+        keyword, name, title, *rest = items
+        fields = dict(item for item in rest if isinstance(item, tuple))
+        return ast.PackDecl(name.value, _unquote(title), **fields, **_at(keyword))
 
-    def pack_version(self, meta, items):
+    def pack_version(self, items):
         return ("version", _unquote(items[0]))
 
-    def pack_version_line(self, meta, items):
-        return ("version", _unquote(items[0]))
+    pack_version_line = pack_version
 
-    def pack_reference(self, meta, items):
+    def pack_reference(self, items):
         return ("reference", _unquote(items[0]))
 
-    def pack_description(self, meta, items):
+    def pack_description(self, items):
         return ("description", _unquote(items[0]))
 
-    def param_decl(self, meta, items):
-        return ast.ParamDecl(str(items[0]), items[1], **_pos(meta))
+    def param_decl(self, items):
+        keyword, name, _equals, expr, _nl = items
+        return ast.ParamDecl(name.value, expr, **_at(keyword))
 
-    def rule_decl(self, meta, items):
-        rule_id, title, *rest = items
-        severity = None
-        severity_pos = None
-        tags: tuple[str, ...] = ()
-        reference = description = None
+    def rule_decl(self, items):
+        keyword, rule_id, title, *rest = items
+        options: dict[str, Any] = {}
         body: list[ast.Node] = []
         for item in rest:
-            if isinstance(item, tuple) and item[0] == "severity":
-                severity, severity_pos = item[1], item[2]
-            elif isinstance(item, tuple) and item[0] == "tags":
-                tags = item[1]
-            elif isinstance(item, tuple) and item[0] == "reference":
-                reference = item[1]
-            elif isinstance(item, tuple) and item[0] == "description":
-                description = item[1]
-            else:
+            if isinstance(item, tuple):
+                options[item[0]] = item[1:]
+            elif not isinstance(item, Tok):
                 body.append(item)
-        source = self._rule_source(meta.line)
+        severity, severity_pos = options.get("severity", (None, None))
         return ast.RuleDecl(
-            str(rule_id), _unquote(title), severity, severity_pos, tags, reference, description,
-            tuple(body), source=source, **_pos(meta),
+            rule_id.value, _unquote(title), severity, severity_pos, options.get("tags", ((),))[0],
+            options.get("reference", (None,))[0], options.get("description", (None,))[0],
+            tuple(body), source=self._rule_source(keyword.line), **_at(keyword),
         )
 
     def _rule_source(self, first: int) -> str:
         """The rule's own lines: its header and the indented or blank lines under it."""
-        taken = [self.lines[first - 1]]
-        for line in self.lines[first:]:
-            if line.strip() and not line[:1].isspace():
-                break
-            taken.append(line)
-        return "\n".join(taken).rstrip()
+        lines = self.context.lines
+        end = first
+        while end < len(lines) and not lines[end][:1].strip():
+            end += 1
+        return "\n".join(lines[first - 1 : end]).rstrip()
 
-    def opt_severity(self, meta, items):
-        return ("severity", str(items[0]), (items[0].line, items[0].column))
+    def opt_severity(self, items):
+        return ("severity", items[0].value, (items[0].line, items[0].column))
 
-    def opt_tags(self, meta, items):
-        return ("tags", tuple(str(t) for t in items if t.type == "NAME"))
+    def opt_tags(self, items):
+        return ("tags", tuple(t.value for t in items if t.type == "NAME"))
 
-    def rule_reference(self, meta, items):
+    def rule_reference(self, items):
         return ("reference", _unquote(items[0]))
 
-    def rule_description(self, meta, items):
+    def rule_description(self, items):
         return ("description", _unquote(items[0]))
 
     # -- statements --
-    def for_stmt(self, meta, items):
-        return ast.For(items[0], tuple(items[1:]), **_pos(meta))
+    def for_stmt(self, items):
+        keyword, binding, *body = _with_keyword(items)
+        return ast.For(binding, tuple(body), **_at(keyword))
 
-    def let_stmt(self, meta, items):
-        return ast.Let(str(items[0]), items[1], **_pos(meta))
+    def let_stmt(self, items):
+        keyword, name, _equals, expr, _nl = items
+        return ast.Let(name.value, expr, **_at(keyword))
 
-    def when_stmt(self, meta, items):
-        reason = self.template(items[1]) if len(items) > 1 else None
-        return ast.When(items[0], reason, **_pos(meta))
+    def when_stmt(self, items):
+        keyword, condition = items[0], items[1]
+        reason = self.template(items[3]) if items[2].type == "ELSE" else None
+        return ast.When(condition, reason, **_at(keyword))
 
-    def expect_stmt(self, meta, items):
+    def expect_stmt(self, items):
+        keyword, condition, *clauses = _with_keyword(items)
         fields: dict[str, object] = {}
-        for kind, value in items[1:]:
+        for kind, value in clauses:
             if kind == "values":
                 fields["values"] = fields.get("values", ()) + value
             elif kind == "message_at":
                 fields["message"], fields["at"] = value
             else:
                 fields[kind] = value
-        return ast.Expect(items[0], **fields, **_pos(meta))
+        return ast.Expect(condition, **fields, **_at(keyword))
 
-    def clause_message(self, meta, items):
+    def clause_message(self, items):
         if len(items) > 1:
             return ("message_at", (self.template(items[0]), items[1]))
         return ("message", self.template(items[0]))
 
-    def clause_at(self, meta, items):
+    def clause_at(self, items):
         return ("at", items[0])
 
-    def clause_related(self, meta, items):
+    def clause_related(self, items):
         return ("related", items[0])
 
-    def clause_values(self, meta, items):
+    def clause_values(self, items):
         return ("values", tuple(items))
 
-    def clause_severity(self, meta, items):
-        return ("severity", str(items[0]))
+    def clause_severity(self, items):
+        return ("severity", items[0].value)
 
-    def value_pair(self, meta, items):
-        return (str(items[0]), items[1])
+    def value_pair(self, items):
+        return (items[0].value, items[1])
 
-    def bind_in(self, meta, items):
+    def bind_in(self, items):
         where = items[2][1] if len(items) > 2 else None
-        return ast.Binding(str(items[0]), None, items[1], where, **_pos(meta))
+        return ast.Binding(items[0].value, None, items[1], where, **_at(items[0]))
 
-    def bind_kind(self, meta, items):
+    def bind_kind(self, items):
         kind, var, *rest = items
         parts = dict(rest)
-        return ast.Binding(str(var), str(kind), parts.get("in"), parts.get("where"), **_pos(meta))
+        return ast.Binding(var.value, kind.value, parts.get("in"), parts.get("where"), **_at(kind))
 
-    def in_clause(self, meta, items):
+    def in_clause(self, items):
         return ("in", items[0])
 
-    def where_clause(self, meta, items):
+    def where_clause(self, items):
         return ("where", items[0])
 
     # -- expressions --
-    def conditional(self, meta, items):
-        return ast.Conditional(*items, **_pos(meta))
+    def conditional(self, items):  # "if" expr "then" expr "else" expr
+        keyword, condition, _then, then, _else, otherwise = items
+        return ast.Conditional(condition, then, otherwise, **_at(keyword))
 
-    def quantifier(self, meta, items):
+    def quantifier(self, items):
         predicate = items[2] if len(items) > 2 else None
-        return ast.Quantifier(str(items[0]), items[1], predicate, **_pos(meta))
+        return ast.Quantifier(items[0].value, items[1], predicate, **_at(items[0]))
 
-    def or_(self, meta, items):
-        return items[0] if len(items) == 1 else ast.Logic("or", tuple(items), **_pos(meta))
+    def or_(self, items):
+        return ast.Logic("or", tuple(items), **self._start(items[0]))
 
-    def and_(self, meta, items):
-        return items[0] if len(items) == 1 else ast.Logic("and", tuple(items), **_pos(meta))
+    def and_(self, items):
+        return ast.Logic("and", tuple(items), **self._start(items[0]))
 
-    def not_(self, meta, items):
-        return ast.Not(items[0], **_pos(meta))
+    def not_(self, items):
+        return ast.Not(items[1], **_at(items[0]))
 
-    def compare(self, meta, items):
+    def compare(self, items):
         left, op, right, *within = items
-        tolerance, rounding = (within[0] if within else (None, False))
-        return ast.Compare(str(op), left, right, tolerance, rounding, **_pos(meta))
+        tolerance, rounding = within[0] if within else (None, False)
+        return ast.Compare(op.value, left, right, tolerance, rounding, **self._start(left))
 
-    def within_tolerance(self, meta, items):
+    def within_tolerance(self, items):
         return (items[0], False)
 
-    def within_rounding(self, meta, items):
+    def within_rounding(self, items):
         return (None, True)
 
-    def exists(self, meta, items):
-        return ast.Test("exists", items[0], **_pos(meta))
+    def exists(self, items):
+        return ast.Test("exists", items[0], **self._start(items[0]))
 
-    def missing(self, meta, items):
-        return ast.Test("missing", items[0], **_pos(meta))
+    def missing(self, items):
+        return ast.Test("missing", items[0], **self._start(items[0]))
 
-    def fuzzy(self, meta, items):
-        return ast.Test("~", items[0], items[1], **_pos(meta))
+    def fuzzy(self, items):
+        return ast.Test("~", items[0], items[1], **self._start(items[0]))
 
-    def contains(self, meta, items):
-        return ast.Test("contains", items[0], items[1], **_pos(meta))
+    def contains(self, items):
+        return ast.Test("contains", items[0], items[1], **self._start(items[0]))
 
-    def matches(self, meta, items):
-        return ast.Test("matches", items[0], ast.String(_unquote(items[1]), **_pos(items[1])), **_pos(meta))
+    def matches(self, items):
+        pattern = ast.String(_unquote(items[1]), **_at(items[1]))
+        return ast.Test("matches", items[0], pattern, **self._start(items[0]))
 
-    def member(self, meta, items):
-        return ast.Test("in", items[0], items[1], **_pos(meta))
+    def member(self, items):
+        return ast.Test("in", items[0], items[1], **self._start(items[0]))
 
-    def not_member(self, meta, items):
-        return ast.Test("not in", items[0], items[1], **_pos(meta))
+    def not_member(self, items):
+        return ast.Test("not in", items[0], items[1], **self._start(items[0]))
 
-    def coalesce_(self, meta, items):
+    def coalesce_(self, items):
+        where = self._start(items[0])
         node = items[0]
         for right in items[1:]:
-            node = ast.Coalesce(node, right, **_pos(meta))
+            node = ast.Coalesce(node, right, **where)
         return node
 
-    def arith_(self, meta, items):
+    def arith_(self, items):
         node = items[0]
         for op, right in zip(items[1::2], items[2::2]):
-            node = ast.Arith(str(op), node, right, line=op.line, column=op.column)
-        return node
+            node = ast.Arith(op.value, node, right, **_at(op))
+        return self._starts_at(node, items[0])
 
-    def neg(self, meta, items):
-        return ast.Neg(items[0], **_pos(meta))
+    def neg(self, items):
+        return ast.Neg(items[1], **_at(items[0]))
 
-    def attr(self, meta, items):
-        return ast.Attr(items[0], str(items[1]), **_pos(items[1]))
+    def attr(self, items):
+        return self._starts_at(ast.Attr(items[0], items[1].value, **_at(items[1])), items[0])
 
-    def method(self, meta, items):
+    def method(self, items):
         obj, name, _lpar, args, _rpar = items
-        return ast.Method(obj, str(name), args, **_pos(name))
+        return self._starts_at(ast.Method(obj, name.value, args, **_at(name)), obj)
 
-    def index(self, meta, items):
-        return ast.Index(items[0], items[2], **_pos(items[1]))
+    def index(self, items):
+        return self._starts_at(ast.Index(items[0], items[2], **_at(items[1])), items[0])
 
-    def number(self, meta, items):
-        return ast.Number(Decimal(items[0].value), **_pos(meta))
+    def number(self, items):
+        return ast.Number(Decimal(items[0].value), **_at(items[0]))
 
-    def string(self, meta, items):
-        return ast.String(_unquote(items[0]), **_pos(meta))
+    def string(self, items):
+        return ast.String(_unquote(items[0]), **_at(items[0]))
 
-    def true(self, meta, items):
-        return ast.Bool(True, **_pos(meta))
+    def true(self, items):
+        return ast.Bool(True, **_at(items[0]))
 
-    def false(self, meta, items):
-        return ast.Bool(False, **_pos(meta))
+    def false(self, items):
+        return ast.Bool(False, **_at(items[0]))
 
-    def name(self, meta, items):
-        return ast.Name(str(items[0]), **_pos(meta))
+    def name(self, items):
+        return ast.Name(items[0].value, **_at(items[0]))
 
-    def call(self, meta, items):
-        return ast.Call(str(items[0]), items[2], **_pos(meta))
+    def call(self, items):
+        return ast.Call(items[0].value, items[2], **_at(items[0]))
 
-    def call_quant(self, meta, items):
-        return ast.Call(str(items[0]), items[2], **_pos(meta))
+    call_quant = call
 
-    def atom(self, meta, items):  # "(" expr ")"
-        return items[1]
+    def parenthesized(self, items):  # "(" expr ")": the expression now starts at the parenthesis
+        return self._starts_at(items[1], items[0])
 
-    def list_(self, meta, items):
-        return ast.ListLit(tuple(i for i in items if isinstance(i, ast.Node)), **_pos(meta))
+    def list_(self, items):  # "[" expr, … "]"
+        return ast.ListLit(tuple(items[1:-1]), **_at(items[0]))
 
-    def comprehension(self, meta, items):
-        return ast.Comprehension(items[1], items[2], **_pos(meta))
+    def comprehension(self, items):
+        return ast.Comprehension(items[1], items[2], **_at(items[0]))
 
-    def args(self, meta, items):
+    def args(self, items):
         return tuple(items)
 
     def __default__(self, data, children, meta):
-        # Only "(" expr ")" reaches here: an inlined atom keeps its parentheses as tokens.
-        nodes = [c for c in children if isinstance(c, ast.Node)]
-        if len(nodes) == 1:
-            return nodes[0]
-        raise AssertionError(f"unhandled grammar rule {data}")  # pragma: no cover
+        # Lark's own helper rules for repetitions (``__start_star_0``): a tree it splices into the parent.
+        if data.startswith("_"):
+            return Tree(data, children)
+        raise AssertionError(f"unhandled grammar rule {data}")  # pragma: no cover - a rule without a callback
 
 
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+@functools.lru_cache(maxsize=None)
+def _dotted() -> re.Pattern[str]:
+    """``name`` or ``name.field.field``, with the grammar's own pattern for a name."""
+    word = _lark().get_terminal("NAME").pattern.to_regexp()
+    return re.compile(rf" *({word})((?:\.{word})*) *")
 
 
-def _shift(node: ast.Node, line: int, column: int) -> ast.Node:
-    """Move a node parsed from a message placeholder to its place in the file."""
-    import attrs
+@functools.lru_cache(maxsize=None)
+def _is_plain_name(word: str) -> bool:
+    """Whether the expression ``word`` alone parses as a name (after a dot, any word does)."""
+    try:
+        return isinstance(_lark().parse(word, start="expr"), ast.Name)
+    except _PARSE_FAILURES:
+        return False
 
-    changes: dict[str, object] = {}
-    for attribute in attrs.fields(type(node)):
-        value = getattr(node, attribute.name)
-        if isinstance(value, ast.Node):
-            changes[attribute.name] = _shift(value, line, column)
-        elif isinstance(value, tuple) and value and isinstance(value[0], ast.Node):
-            changes[attribute.name] = tuple(_shift(v, line, column) for v in value)
-    if node.line:
-        changes["column"] = column + node.column - 1 if node.line == 1 else node.column
-        changes["line"] = line + node.line - 1
-    return attrs.evolve(node, **changes)
+
+def _with_keyword(items: list) -> list:
+    """A ``!`` rule's keyword, then its non-token children."""
+    return [items[0], *_decls(items[1:])]
+
+
+_BUILD = _Build()
 
 
 # ---- entry points ----------------------------------------------------------
@@ -413,30 +489,49 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _parse(text: str, source: str, start: str = "start", *, context_text: str | None = None) -> Any:
+    """Parse with the fast parser, building nodes for ``source``; Lark's failures pass through."""
+    context = _BUILD.context
+    saved = (context.text, context.lines, context.source, context.starts)
+    context.text = context_text if context_text is not None else text
+    context.lines = context.text.splitlines()
+    context.source, context.starts = source, {}
+    try:
+        return _lark().parse(text, start=start)
+    finally:
+        context.text, context.lines, context.source, context.starts = saved
+
+
+def _reference_error(text: str, start: str) -> UnexpectedInput:
+    """The exception Lark's own lexer and indenter raise for ``text``, which the fast parser refused."""
+    try:
+        _reference_lark().parse(text, start=start)
+    except UnexpectedInput as exc:
+        return exc
+    raise AssertionError(f"the rule lexer refused text that Lark's lexer accepts: {text!r}")  # pragma: no cover
+
+
+def _syntax_error(text: str, source: str, *, context_text: str | None = None) -> RuleError:
+    """The user-facing error for ``text``, which does not parse."""
+    full_text = context_text if context_text is not None else text
+    try:
+        exc = _reference_error(text, "start")
+    except DedentError:
+        return rule_error(
+            "inconsistent indentation: this line lines up with no enclosing block",
+            source=source, text=full_text, line=dedent_line(text), column=1,
+        )
+    return syntax_error(exc, text, source, _reference_lark())
+
+
 def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
     """Parse one rule file's text; raise :class:`RuleError` for any syntax error."""
     if not text.endswith("\n"):
         text += "\n"
     try:
-        tree = _lark().parse(text, start="start")
-    except UnexpectedInput as exc:
-        raise syntax_error(exc, text, source, _lark()) from None
-    except DedentError:
-        line = dedent_line(text)
-        raise rule_error(
-            "inconsistent indentation: this line lines up with no enclosing block",
-            source=source, text=text, line=line, column=1,
-        ) from None
-    try:
-        rule_file = _ToAst(text, source).transform(tree)
-    except RecursionError:
-        raise RuleError("expressions are nested too deeply", source=source) from None
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, RuleError):
-            raise exc.orig_exc from None
-        raise  # pragma: no cover - a transformer bug, not a user error
-    import attrs
-
+        rule_file = _parse(text, source)
+    except _PARSE_FAILURES:
+        raise _syntax_error(text, source) from None
     return attrs.evolve(rule_file, content_hash=content_hash(text))
 
 
@@ -454,19 +549,13 @@ def parse_each_declaration(text: str, source: str) -> tuple[ast.RuleFile, list[R
         # Blank lines in front keep every line number as it is in the file.
         chunk = "\n" * begin + "\n".join(lines[begin:end]) + "\n"
         try:
-            part = _ToAst(text, source).transform(_lark().parse(chunk, start="start"))
-        except UnexpectedInput as exc:
-            errors.append(syntax_error(exc, chunk, source, _lark()))
+            part = _parse(chunk, source, context_text=text)
+        except _PARSE_FAILURES:
+            errors.append(_syntax_error(chunk, source, context_text=text))
             continue
-        except DedentError:
-            errors.append(rule_error("inconsistent indentation: this line lines up with no enclosing block",
-                                     source=source, text=text, line=dedent_line(chunk), column=1))
+        except RuleError as exc:
+            errors.append(exc)
             continue
-        except VisitError as exc:
-            if isinstance(exc.orig_exc, RuleError):
-                errors.append(exc.orig_exc)
-                continue
-            raise  # pragma: no cover
         pack = pack or part.pack
         params += part.params
         rules += part.rules

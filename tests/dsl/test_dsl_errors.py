@@ -9,10 +9,11 @@ import pytest
 from compliance.dsl import check_rule_files, load_rule_set
 from compliance.dsl.parser import parse_text
 from compliance.errors import RuleError
+from compliance.findings import Outcome
 from compliance.plugins import hooks
 from compliance.plugins.manager import create_manager
 
-from dsl_support import PACK_HEADER, write_rules
+from dsl_support import PACK_HEADER, run_rules, write_rules
 
 REPEATED_ALTERNATIVES = ("a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
                          "rewrite the regular expression without it")
@@ -179,8 +180,15 @@ def test_a_missing_rule_path_is_an_error(tmp_path: Path) -> None:
         load_rule_set([tmp_path / "absent.rules"])
 
 
-def test_absurdly_deep_nesting_is_a_rule_error_not_a_crash(tmp_path: Path) -> None:
-    depth = 3000
-    path = write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t"\n  expect ' + "(" * depth + "1" + ")" * depth + " == 1\n")
-    with pytest.raises(RuleError, match="nested too deeply"):
+@pytest.mark.parametrize("expression", ["-" * 3000 + "1 == 1", "not " * 3000 + "true", "[" * 3000 + "]" * 3000 + " exists"])
+def test_absurdly_deep_nesting_is_a_rule_error_not_a_crash(tmp_path: Path, expression: str) -> None:
+    path = write_rules(tmp_path, PACK_HEADER + 'rule A-1 "t"\n  expect ' + expression + "\n")
+    with pytest.raises(RuleError, match="nested too deeply") as caught:
         load_rule_set([path])
+    assert (caught.value.line, caught.value.column) == (2, 1)
+
+
+def test_deeply_parenthesized_expression_is_just_its_content(tmp_path: Path) -> None:
+    # The parser holds parentheses on its own stack, not Python's: they leave no node behind.
+    results = run_rules(tmp_path, 'rule A-1 "t"\n  expect ' + "(" * 3000 + "1" + ")" * 3000 + " == 2 - 1\n", {})
+    assert results["A-1"].outcome is Outcome.PASS

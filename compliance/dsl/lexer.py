@@ -1,0 +1,266 @@
+"""The rule language's lexer: one regex pass, with keywords and indentation resolved as Lark would.
+
+Lark's contextual lexer and its ``Indenter`` post-lexer define how rule text
+becomes tokens, and they stay the reference: syntax errors are still reported
+through them (see :mod:`compliance.dsl.parser`).  On the way to a successful
+parse, though, they spend most of the time of loading a rule set, so this
+lexer produces the same tokens faster:
+
+* the terminal patterns come from the grammar itself (Lark's ``lexer_conf``),
+  never written twice;
+* one master regex splits the text into lexemes whose class is fixed by their
+  first character: blanks, line breaks and comments, strings, numbers, words
+  and operators;
+* where several terminals could match (a keyword or a name, ``-`` as minus or
+  as an operator, ``=`` or ``==``), the one the parser accepts in its current
+  state wins, in Lark's order of precedence: exactly what the contextual lexer
+  does, at the price of a dict lookup;
+* indentation becomes ``_INDENT``/``_DEDENT`` tokens as ``lark.indenter``
+  makes them, ignoring line breaks inside brackets.
+
+Any input this lexer cannot place gets a token the parser rejects, and the
+caller then asks Lark's own lexer for the error message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from lark.indenter import DedentError
+from lark.common import LexerConf
+from lark.lexer import Lexer
+
+#: Terminal names the grammar uses for layout, brackets and words.
+NL, INDENT, DEDENT, NAME = "_NL", "_INDENT", "_DEDENT", "NAME"
+OPEN_BRACKETS = frozenset(("LPAR", "LSQB"))
+CLOSE_BRACKETS = frozenset(("RPAR", "RSQB"))
+#: Columns a tab counts for, as in ``lark.indenter.Indenter.tab_len``.
+TAB_LEN = 4
+#: Word-shaped terminals other than keywords, tried before NAME where the parser accepts them:
+#: some match whole words only (``any``), some run on past a word (``cn.national``, ``CN-TAB-001``).
+_WHOLE_WORDS = ("QUANT",)
+_LONG_WORDS = ("PACK_NAME", "RULE_ID")
+
+
+class Tok:
+    """A token as Lark's parser needs it; lighter than ``lark.Token``, which is a ``str``."""
+
+    __slots__ = ("type", "value", "line", "column", "start_pos")
+
+    def __init__(self, type_: str, value: str, line: int, column: int, start_pos: int) -> None:
+        self.type = type_
+        self.value = value
+        self.line = line
+        self.column = column
+        self.start_pos = start_pos
+
+    # Lark borrows these for the tokens it makes at the end of input.
+    @property
+    def end_line(self) -> int:
+        return self.line + self.value.count("\n")
+
+    @property
+    def end_column(self) -> int:
+        return self.column + len(self.value)
+
+    @property
+    def end_pos(self) -> int:
+        return self.start_pos + len(self.value)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Tok({self.type!r}, {self.value!r}, {self.line}, {self.column})"
+
+
+class Fragment(str):
+    """Rule text that starts at ``line``/``column`` of its file: a ``{…}`` in a message."""
+
+    line: int = 1
+    column: int = 1
+
+    @classmethod
+    def at(cls, text: str, line: int, column: int) -> "Fragment":
+        fragment = cls(text)
+        fragment.line, fragment.column = line, column
+        return fragment
+
+
+class UnlexableInput(Exception):
+    """Raised for a character no terminal starts with; the caller reports it through Lark."""
+
+
+class RuleLexer(Lexer):
+    """Lark's custom-lexer interface: built once per grammar from its terminal definitions."""
+
+    __future_interface__ = True  # lex(lexer_state, parser_state): the parser state tells what it accepts
+
+    def __init__(self, conf: LexerConf) -> None:
+        terminals = sorted(conf.terminals, key=_lark_order)
+        patterns = {t.name: t.pattern for t in terminals}
+        word = re.compile(patterns[NAME].to_regexp())
+        keywords = {t.pattern.value: t.name for t in terminals
+                    if t.pattern.type == "str" and word.fullmatch(t.pattern.value)}
+        operators = [t for t in terminals if t.name not in keywords.values()
+                     and t.name not in (NL, NAME, "STRING", "NUMBER", *_WHOLE_WORDS, *_LONG_WORDS, *conf.ignore)]
+        self.keywords = keywords
+        self.whole_words = [(t.name, re.compile(t.pattern.to_regexp())) for t in terminals if t.name in _WHOLE_WORDS]
+        self.long_words = [(t.name, re.compile(t.pattern.to_regexp())) for t in terminals if t.name in _LONG_WORDS]
+        self.keyword_order = [(t.pattern.value, t.name) for t in terminals if t.name in keywords.values()]
+        self.operators = _operator_candidates(operators)
+        self.word_kinds: dict[str, tuple[str | None, str | None]] = {}
+        # Blanks (and escaped line breaks) in front of a token are part of its match: one match per token.
+        ignore = "|".join(patterns[name].to_regexp() for name in conf.ignore)
+        self.master = re.compile(
+            f"(?:{ignore})*(?:(?P<nl>{patterns[NL].to_regexp()})"
+            f"|(?P<string>{patterns['STRING'].to_regexp()})|(?P<number>{patterns['NUMBER'].to_regexp()})"
+            f"|(?P<word>{word.pattern})|(?P<op>{'|'.join(_op_regexps(operators))})|(?P<end>\\Z))"
+        )
+
+    # ---- the token stream -------------------------------------------------------
+
+    def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Tok]:
+        text = lexer_state.text
+        text = getattr(text, "text", text)  # Lark >= 1.3 hands over a TextSlice
+        line, line_start = getattr(text, "line", 1), 1 - getattr(text, "column", 1)
+        states = parser_state.parse_conf.states
+        stack = parser_state.state_stack
+        match_at, length = self.master.match, len(text)
+        indents, brackets = [0], 0
+        pos = 0
+        last: Tok | None = None
+        while pos < length:
+            found = match_at(text, pos)
+            if found is None:
+                raise UnlexableInput(text[pos])
+            kind = found.lastgroup
+            start = found.start(kind)
+            if start != pos and "\\" in text[pos:start]:  # an escaped line break among the blanks
+                line += text.count("\n", pos, start)
+                line_start = text.rindex("\n", pos, start) + 1
+            if kind == "end":
+                break
+            value = found.group(kind)
+            column = start - line_start + 1
+            if kind == "nl":
+                token = Tok(NL, value, line, column, start)
+                if "\n" in value:
+                    line += value.count("\n")
+                    line_start = start + value.rindex("\n") + 1
+                pos = found.end()
+                if brackets:
+                    continue
+                yield token
+                yield from _indentation(token, indents)
+                last = token
+                continue
+            if kind == "word":
+                type_, value = self._word(text, start, value, states[stack[-1]])
+            elif kind == "op":
+                type_, value = self._operator(text, start, states[stack[-1]])
+            else:
+                type_ = "STRING" if kind == "string" else "NUMBER"
+            last = Tok(type_, value, line, column, start)
+            pos = start + len(value)
+            if type_ in OPEN_BRACKETS:
+                brackets += 1
+            elif type_ in CLOSE_BRACKETS and brackets:
+                brackets -= 1
+            yield last
+        while len(indents) > 1:
+            indents.pop()
+            yield _borrow(DEDENT, "", last)
+
+    def _word(self, text: str, pos: int, word: str, accepts: dict) -> tuple[str, str]:
+        """A word's terminal: the first in Lark's order that the parser accepts here."""
+        for name, pattern in self.long_words:  # a pack name or rule id, where one is expected
+            if name in accepts:
+                found = pattern.match(text, pos)
+                if found:
+                    value = found.group()
+                    keyword = self.keywords.get(value)
+                    return (keyword if keyword in accepts else name), value
+        kinds = self.word_kinds.get(word)
+        if kinds is None:
+            whole = next((name for name, pattern in self.whole_words if pattern.fullmatch(word)), None)
+            kinds = self.word_kinds[word] = (whole, self.keywords.get(word))
+        whole, keyword = kinds
+        if whole is not None and whole in accepts:
+            return whole, word
+        if keyword is not None and keyword in accepts:
+            return keyword, word
+        if NAME in accepts:
+            return NAME, word
+        # Not a name here: Lark's per-state lexer would try the keywords as plain strings.
+        for string, name in self.keyword_order:
+            if name in accepts and word.startswith(string):
+                return name, string
+        return (keyword or NAME), word
+
+    def _operator(self, text: str, pos: int, accepts: dict) -> tuple[str, str]:
+        candidates = self.operators[text[pos]]
+        for name, pattern in candidates:
+            if name in accepts:
+                found = pattern.match(text, pos)
+                if found:
+                    return name, found.group()
+        # Nothing acceptable here: the first that matches, for the parser to reject.
+        for name, pattern in candidates:
+            found = pattern.match(text, pos)
+            if found:
+                return name, found.group()
+        raise UnlexableInput(text[pos])
+
+
+def _lark_order(terminal: Any) -> tuple:
+    """The order Lark's lexers try terminals in (``lark.lexer.BasicLexer``)."""
+    return (-terminal.priority, -terminal.pattern.max_width, -len(terminal.pattern.value), terminal.name)
+
+
+def _op_regexps(operators: list) -> list[str]:
+    return [t.pattern.to_regexp() for t in operators]
+
+
+def _operator_candidates(operators: list) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """For each character an operator can start with, the terminals that may match there, in Lark's order."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for terminal in operators:
+        pattern = re.compile(terminal.pattern.to_regexp())
+        firsts = terminal.pattern.value[:1] if terminal.pattern.type == "str" else _first_chars(pattern)
+        for char in firsts:
+            table.setdefault(char, []).append((terminal.name, pattern))
+    return table
+
+
+_PUNCTUATION = [c for c in map(chr, range(33, 127)) if not c.isalnum()]
+
+
+def _first_chars(pattern: re.Pattern[str]) -> set[str]:
+    """The ASCII punctuation a regex operator can start with (the grammar's are one or two of it, like ``<=``)."""
+    return {c for c in _PUNCTUATION if pattern.match(c) or any(pattern.match(c + d) for d in _PUNCTUATION)}
+
+
+def _indentation(token: Tok, indents: list[int]) -> Iterator[Tok]:
+    """``_INDENT``/``_DEDENT`` after a line break, as ``lark.indenter.Indenter.handle_NL`` makes them."""
+    indent_str = token.value.rsplit("\n", 1)[1] if "\n" in token.value else ""
+    indent = indent_str.count(" ") + indent_str.count("\t") * TAB_LEN
+    if indent > indents[-1]:
+        indents.append(indent)
+        yield _borrow(INDENT, indent_str, token)
+        return
+    while indent < indents[-1]:
+        indents.pop()
+        yield _borrow(DEDENT, indent_str, token)
+    if indent != indents[-1]:
+        raise DedentError(f"Unexpected dedent to column {indent}. Expected dedent to {indents[-1]}")
+
+
+def _borrow(type_: str, value: str, token: Tok | None) -> Tok:
+    if token is None:
+        return Tok(type_, value, 1, 1, 0)
+    return Tok(type_, value, token.line, token.column, token.start_pos)
+
+
+__all__ = ["Fragment", "RuleLexer", "Tok", "UnlexableInput"]
