@@ -111,10 +111,12 @@ class RuleLexer(Lexer):
         self.keyword_order = [(t.pattern.value, t.name) for t in terminals if t.name in keywords.values()]
         self.operators = _operator_candidates(operators)
         self.word_kinds: dict[str, tuple[str | None, str | None]] = {}
-        # Blanks (and escaped line breaks) in front of a token are part of its match: one match per token.
-        ignore = "|".join(patterns[name].to_regexp() for name in conf.ignore)
+        # Blanks in front of a token are part of its match: one match per token.  An ignored
+        # pattern that spans lines (an escaped line end) is a match of its own, to count lines.
+        blanks = [patterns[name].to_regexp() for name in conf.ignore if not _spans_lines(patterns[name])]
+        breaks = [patterns[name].to_regexp() for name in conf.ignore if _spans_lines(patterns[name])]
         self.master = re.compile(
-            f"(?:{ignore})*(?:(?P<nl>{patterns[NL].to_regexp()})"
+            f"(?:{'|'.join(blanks)})*(?:(?P<skip>{'|'.join(breaks) or '(?!)'})|(?P<nl>{patterns[NL].to_regexp()})"
             f"|(?P<string>{patterns['STRING'].to_regexp()})|(?P<number>{patterns['NUMBER'].to_regexp()})"
             f"|(?P<word>{word.pattern})|(?P<op>{'|'.join(_op_regexps(operators))})|(?P<end>\\Z))"
         )
@@ -136,20 +138,20 @@ class RuleLexer(Lexer):
             if found is None:
                 raise UnlexableInput(text[pos])
             kind = found.lastgroup
-            start = found.start(kind)
-            if start != pos and "\\" in text[pos:start]:  # an escaped line break among the blanks
-                line += text.count("\n", pos, start)
-                line_start = text.rindex("\n", pos, start) + 1
+            start, pos = found.span(kind)
+            if kind == "skip":
+                line += text.count("\n", start, pos)
+                line_start = text.rindex("\n", start, pos) + 1
+                continue
             if kind == "end":
                 break
-            value = found.group(kind)
+            value = text[start:pos]
             column = start - line_start + 1
             if kind == "nl":
                 token = Tok(NL, value, line, column, start)
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
-                pos = found.end()
                 if brackets:
                     continue
                 yield token
@@ -212,6 +214,10 @@ class RuleLexer(Lexer):
             if found:
                 return name, found.group()
         raise UnlexableInput(text[pos])
+
+
+def _spans_lines(pattern: Any) -> bool:
+    return "\n" in pattern.value or "\\n" in pattern.value
 
 
 def _lark_order(terminal: Any) -> tuple:
