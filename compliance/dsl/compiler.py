@@ -13,16 +13,19 @@ the closures call at run time live in :mod:`compliance.dsl.values`.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from compliance.dsl import ast
+from compliance.dsl import ast, loops
 from compliance.dsl.errors import did_you_mean, rule_error
 from compliance.dsl.functions import Missing, format_value, fuzzy_match, truthy
 from compliance.dsl.rounding import RoundingBounds
 from compliance.dsl.schema import METHODS, MODEL_TYPES, TYPE_NAMES, Many, fields_of
 from compliance.dsl.values import (
+    COMPUTED,
     CONTAINERS,
     GLOBALS,
     KINDS,
@@ -45,7 +48,7 @@ from compliance.dsl.values import (
     order,
 )
 from compliance.errors import RuleError
-from compliance.model import Document, Row, Section, Table
+from compliance.model import Column, Document, Row, Section, Table
 
 
 # ---- compile-time scope -----------------------------------------------------
@@ -80,20 +83,56 @@ class Scope:
         return Scope(self)
 
     def lookup(self, name: str) -> Symbol | None:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.symbols:
-                return scope.symbols[name]
+        scope: Scope = self
+        while True:
+            symbol = scope.symbols.get(name)
+            if symbol is not None:
+                return symbol
+            if scope.parent is None:
+                return scope.missing(name)
             scope = scope.parent
+
+    def missing(self, name: str) -> Symbol | None:
+        """A name no scope declares: the root may still know it."""
         return None
+
+    def own_names(self) -> set[str]:
+        return set(self.symbols)
 
     def names(self) -> set[str]:
         names: set[str] = set()
         scope: Scope | None = self
         while scope is not None:
-            names.update(scope.symbols)
+            names.update(scope.own_names())
             scope = scope.parent
         return names
+
+
+class RootScope(Scope):
+    """The params and (in a rule) the document's names; their symbols are made when first looked up.
+
+    A rule reads a handful of a pack's many params, and every rule compiles in a root scope of its own.
+    A global name wins over a param of the same name; a top-level ``let`` over both.
+    """
+
+    def __init__(self, params: Mapping[str, Any], with_globals: bool) -> None:
+        super().__init__()
+        self.params = params
+        self.with_globals = with_globals
+
+    def missing(self, name: str) -> Symbol | None:
+        if self.with_globals and name in GLOBALS:
+            symbol = Symbol("global", GLOBALS[name][1])
+        elif name in self.params:
+            value = self.params[name]
+            symbol = Symbol("param", _static_of_value(value), value=value)
+        else:
+            return None
+        self.symbols[name] = symbol
+        return symbol
+
+    def own_names(self) -> set[str]:
+        return set(self.symbols) | set(self.params) | (set(GLOBALS) if self.with_globals else set())
 
 
 # ---- the compiler ------------------------------------------------------------
@@ -111,18 +150,13 @@ class Compiler(RoundingBounds):
         self.in_rule = in_rule
         #: Params the compiled code read (a rule lists their effective values).
         self.used_params: list[str] = []
+        self._lines: list[str] | None = None
 
     def error(self, node: ast.Node, message: str) -> RuleError:
         return rule_error(message, source=self.source, text=self.text, line=node.line or None, column=node.column or None)
 
     def root_scope(self) -> Scope:
-        scope = Scope()
-        for name, value in self.params.items():
-            scope.symbols[name] = Symbol("param", _static_of_value(value), value=value)
-        if self.in_rule:
-            for name, (_getter, type_) in GLOBALS.items():
-                scope.symbols[name] = Symbol("global", type_)
-        return scope
+        return RootScope(self.params, self.in_rule)
 
     # -- statements --
 
@@ -145,24 +179,11 @@ class Compiler(RoundingBounds):
         items, item_type = self.binding_source(node.binding, scope)
         var = _env_key(node.binding)
         inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
-        where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
-        body = self.statements(node.body, inner, top=False)
-
-        def run(env: Env) -> None:
-            saved_at = env.get("$at")
-            try:
-                for item in _each(env, items, var, where):
-                    if isinstance(item, SPANNED):
-                        env["$at"] = item
-                    try:
-                        for statement in body:
-                            statement(env)
-                    except SkipItem:
-                        pass
-            finally:
-                env["$at"] = saved_at
-
-        return run
+        # Statements are compiled in rules only (a param is an expression).
+        where, plan = self.filter(node.binding, item_type, inner)
+        body = tuple(self.statements(node.body, inner, top=False))
+        spanned = isinstance(item_type, type) and issubclass(item_type, SPANNED)
+        return loops.runner(items, var, where, plan, loops.FOR, body=body, spanned=spanned)
 
     def let(self, node: ast.Let, scope: Scope) -> Fn:
         fn, type_ = self.typed(node.expr, scope)
@@ -173,22 +194,23 @@ class Compiler(RoundingBounds):
 
         def run(env: Env) -> None:
             env[name] = fn(env)
-            env.pop(error_key, None)  # a rounding bound computed for the previous value is stale
+            if symbol.error is not None:  # compiled only when a `within rounding` reads the name
+                env.pop(error_key, None)  # a rounding bound computed for the previous value is stale
 
         return run
 
     def when(self, node: ast.When, scope: Scope, *, top: bool) -> Fn:
-        condition = self.expr(node.condition, scope)
+        condition = self.condition(node.condition, scope)
         reason = self.template(node.reason, scope) if node.reason is not None else None
         described = self.describe_node(node.condition)
 
         if top:
             def run(env: Env) -> None:
-                if not truthy(condition(env)):
+                if not condition(env):
                     raise NotApplicable(reason(env) if reason else f"条件不成立：{described}")
         else:
             def run(env: Env) -> None:
-                if not truthy(condition(env)):
+                if not condition(env):
                     if reason is not None:
                         env["$s"].skips.append(reason(env))
                     raise SkipItem()
@@ -196,7 +218,7 @@ class Compiler(RoundingBounds):
         return run
 
     def expect(self, node: ast.Expect, scope: Scope) -> Fn:
-        condition = self.expr(node.condition, scope)
+        condition = self.condition(node.condition, scope)
         message = self.template(node.message, scope) if node.message is not None else None
         at = self.expr(node.at, scope) if node.at is not None else None
         related = self.expr(node.related, scope) if node.related is not None else None
@@ -209,7 +231,7 @@ class Compiler(RoundingBounds):
         def run(env: Env) -> None:
             state = env["$s"]
             state.evaluated += 1
-            if truthy(condition(env)):
+            if condition(env):
                 return
             text = message(env) if message is not None else f"不满足：{described}"
             target = at(env) if at is not None else env.get("$at")
@@ -247,7 +269,9 @@ class Compiler(RoundingBounds):
     def describe_node(self, node: ast.Node) -> str:
         """The source text of an expression, for default messages."""
         if self.text and node.line:
-            line = self.text.splitlines()[node.line - 1]
+            if self._lines is None:
+                self._lines = self.text.splitlines()
+            line = self._lines[node.line - 1]
             return line[node.column - 1 :].strip()
         return type(node).__name__
 
@@ -259,7 +283,8 @@ class Compiler(RoundingBounds):
             item_type = type_.item if isinstance(type_, Many) else None
 
             def items(env: Env) -> tuple[Any, ...]:
-                return iterate(source(env))
+                value = source(env)
+                return value if value.__class__ is tuple else iterate(value)
 
             return items, item_type
         if binding.kind not in KINDS:
@@ -268,38 +293,84 @@ class Compiler(RoundingBounds):
             raise self.error(binding, f"unknown kind of element {binding.kind!r}{hint}; known kinds: {kinds}")
         cls, everywhere = KINDS[binding.kind]
         kind = binding.kind
+        # In a rule, collections built from the document are built once per evaluation, and the
+        # same collection is the same tuple each time (the indexes of a filter key on it).
+        shared = self.in_rule
+        if shared and everywhere in COMPUTED:
+            build = everywhere
+
+            def collect(env: Env, document: Document) -> tuple[Any, ...]:
+                return env["$m"].of(build, document, build)
+        else:
+            def collect(env: Env, document: Document) -> tuple[Any, ...]:
+                return everywhere(document)
+
         if binding.source is None:
             def items(env: Env) -> tuple[Any, ...]:
-                return everywhere(env["$doc"])
+                return collect(env, env["$doc"])
 
             return items, cls
         source, source_type = self.typed(binding.source, scope)
         if source_type in MODEL_TYPES and not isinstance(source_type, Many) and (source_type, kind) not in CONTAINERS:
             raise self.error(binding.source, f"a {TYPE_NAMES[source_type]} holds no {kind} elements")
 
-        def items(env: Env) -> tuple[Any, ...]:
-            value = source(env)
-            if isinstance(value, Document):
-                return everywhere(value)
-            if isinstance(value, (tuple, list)):
-                return tuple(v for v in value if isinstance(v, cls))
-            if value is None:
-                return ()
+        def members(value: Any) -> tuple[Any, ...]:
             attribute = CONTAINERS.get((type(value), kind))
             if attribute is None:
                 raise RuleRuntimeError(f"{describe(value)}中没有{kind}类元素")
-            return tuple(v for v in getattr(value, attribute) if isinstance(v, cls))
+            return _of_class(getattr(value, attribute), cls)
+
+        def items(env: Env) -> tuple[Any, ...]:
+            value = source(env)
+            if isinstance(value, Document):
+                return collect(env, value)
+            if isinstance(value, (tuple, list)):
+                return _of_class(value, cls)
+            if value is None:
+                return ()
+            if shared:
+                return env["$m"].of(("members", kind), value, members)
+            return members(value)
 
         return items, cls
+
+    def filter(self, binding: ast.Binding, item_type: Any, inner: Scope) -> tuple[Fn | None, loops.IndexPlan | None]:
+        """A rule's compiled ``where`` (a bool), and the index plan when its first condition can use one."""
+        if binding.where is None:
+            return None, None
+        parts = loops.conjuncts(binding.where)
+        conditions = [self.condition(part, inner) for part in parts]
+        where = loops.all_of(conditions)
+        fields = _scalar_fields(item_type) if item_type in TYPE_NAMES else ()
+        found = loops.indexable_filter(parts[0], binding.var, fields) if fields else None
+        if found is None:
+            return where, None
+        field, value = found
+        return where, loops.IndexPlan(item_type, field, self.expr(value, inner), loops.all_of(conditions[1:]))
 
     def quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[Fn, Any]:
         inner = scope.child()
         items, item_type = self.binding_source(node.binding, scope)
         var = _env_key(node.binding)
         inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
+        kind = node.kind
+        if self.in_rule:
+            if kind == "all" and node.predicate is None:
+                if node.binding.where is None:
+                    return (lambda env: True), bool
+                # `all x in xs where P` reads as "every x satisfies P".
+                every = self.condition(node.binding.where, inner)
+                return loops.runner(items, var, None, None, loops.ALL, value=every), bool
+            where, plan = self.filter(node.binding, item_type, inner)
+            predicate = self.condition(node.predicate, inner) if node.predicate is not None else None
+            if kind == "count":
+                return loops.runner(items, var, where, plan, loops.COUNT, value=predicate), Decimal
+            found = loops.runner(items, var, where, plan, loops.ALL if kind == "all" else loops.ANY, value=predicate)
+            if kind == "none":
+                return (lambda env: not found(env)), bool
+            return found, bool
         where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
         predicate = self.expr(node.predicate, inner) if node.predicate is not None else None
-        kind = node.kind
 
         def matching(env: Env):
             return (predicate is None or truthy(predicate(env)) for _ in _each(env, items, var, where))
@@ -321,8 +392,18 @@ class Compiler(RoundingBounds):
         return self.typed(node, scope)[0]
 
     def typed(self, node: ast.Node, scope: Scope) -> tuple[Fn, Any]:
-        method = getattr(self, "_" + type(node).__name__.lower())
-        return method(node, scope)
+        key = (type(self), type(node))
+        method = _DISPATCH.get(key)
+        if method is None:
+            method = _DISPATCH[key] = getattr(type(self), "_" + type(node).__name__.lower())
+        return method(self, node, scope)
+
+    def condition(self, node: ast.Node, scope: Scope) -> Fn:
+        """``node`` compiled as a condition: its truth as a bool (tests and comparisons are one already)."""
+        fn = self.expr(node, scope)
+        if isinstance(node, _BOOL_NODES) or (isinstance(node, ast.Quantifier) and node.kind != "count"):
+            return fn
+        return lambda env: truthy(fn(env))
 
     def _number(self, node: ast.Number, scope: Scope):
         value = node.value
@@ -349,15 +430,48 @@ class Compiler(RoundingBounds):
             return (lambda env: value), symbol.type
         if symbol.kind == "global":
             getter = GLOBALS[name][0]
+            if getter in COMPUTED:
+                return (lambda env: env["$m"].of(getter, env["$doc"], getter)), symbol.type
             return (lambda env: getter(env["$doc"])), symbol.type
-        key = symbol.key
-        return (lambda env: env[key]), symbol.type
+        return operator.itemgetter(symbol.key), symbol.type
 
     def _attr(self, node: ast.Attr, scope: Scope):
         obj, type_ = self.typed(node.obj, scope)
         name = node.name
         result_type = self._check_field(node, type_, name)
-        return (lambda env: get_attr(obj(env), name)), result_type
+        if type_ not in TYPE_NAMES:
+            return (lambda env: get_attr(obj(env), name)), result_type
+        cls = type_
+        key = self._variable(node.obj, scope)
+        if key is not None:
+            def read_variable(env: Env) -> Any:
+                # read() below with the variable's lookup inline: `f.kind` is the commonest expression.
+                value = env[key]
+                if value.__class__ is cls:
+                    found = getattr(value, name)
+                    return Decimal(found) if found.__class__ is int else found
+                return get_attr(value, name)
+
+            return read_variable, result_type
+
+        def read(env: Env) -> Any:
+            # The field is known readable for the static type; anything else takes the checked way.
+            value = obj(env)
+            if value.__class__ is cls:
+                found = getattr(value, name)
+                # As get_attr: a model integer (a level, an ordinal) is read as a Decimal.
+                return Decimal(found) if found.__class__ is int else found
+            return get_attr(value, name)
+
+        return read, result_type
+
+    def _variable(self, node: ast.Node, scope: Scope) -> str | None:
+        """The env key of ``node`` when it names a let or a loop variable."""
+        if isinstance(node, ast.Name):
+            symbol = scope.lookup(node.name)
+            if symbol is not None and symbol.kind in ("let", "loop"):
+                return symbol.key
+        return None
 
     def _check_field(self, node: ast.Node, type_: Any, name: str) -> Any:
         many = isinstance(type_, Many)
@@ -391,10 +505,35 @@ class Compiler(RoundingBounds):
             result_type = methods[name][1]
             if isinstance(type_, Many):
                 result_type = Many(result_type)
+        # The static type's method, called directly when the value is of that type (else call_method checks).
+        static = type_ if type_ in TYPE_NAMES else None
+        method = METHODS[static][name][0] if static is not None else None
+        if len(args) == 1:
+            (only,) = args
+
+            def run_one(env: Env) -> Any:
+                env["$s"].step()
+                value, argument = obj(env), only(env)
+                if value.__class__ is static:
+                    return method(value, argument)
+                return call_method(value, name, (argument,))
+
+            return run_one, result_type
+        if len(args) == 2:
+            first, second = args
+
+            def run_two(env: Env) -> Any:
+                env["$s"].step()
+                value, a, b = obj(env), first(env), second(env)
+                if value.__class__ is static:
+                    return method(value, a, b)
+                return call_method(value, name, (a, b))
+
+            return run_two, result_type
 
         def run(env: Env) -> Any:
             env["$s"].step()
-            return call_method(obj(env), name, tuple(a(env) for a in args))
+            return call_method(obj(env), name, tuple([a(env) for a in args]))
 
         return run, result_type
 
@@ -408,7 +547,21 @@ class Compiler(RoundingBounds):
             result_type = Many(Decimal)
         elif isinstance(type_, Many):
             result_type = type_.item
-        return (lambda env: get_index(obj(env), key(env))), result_type
+
+        def run(env: Env) -> Any:
+            value, column = obj(env), key(env)
+            if value.__class__ is Row and column.__class__ is Column:
+                # row_value() inline: r[c] is the commonest read of all.
+                cells, position = value.cells, column.index
+                if position < len(cells):
+                    cell = cells[position]
+                    if cell.column == position:
+                        return cell.value
+                cell = value.cell(position)
+                return cell.value if cell is not None else None
+            return get_index(value, column)
+
+        return run, result_type
 
     def _call(self, node: ast.Call, scope: Scope):
         function = self.functions.get(node.name)
@@ -420,18 +573,35 @@ class Compiler(RoundingBounds):
         if with_document and not self.in_rule:
             raise self.error(node, f"{node.name}() reads the document and cannot be used in a param")
         name = node.name
+        # A call is a step, then the arguments in order, then the function, whose TypeError,
+        # ValueError or ArithmeticError becomes the rule's error.  One argument, the common case,
+        # is passed without building a list.
+        failures = (TypeError, ValueError, ArithmeticError)
+        passing = (Missing, RuleRuntimeError, BudgetExceeded)
+        if len(args) == 1:
+            (only,) = args
+
+            def run_one(env: Env) -> Any:
+                env["$s"].step()
+                value = only(env)
+                try:
+                    return function(env["$doc"], value) if with_document else function(value)
+                except passing:
+                    raise
+                except failures as exc:
+                    raise _call_error(name, exc) from None
+
+            return run_one, _FUNCTION_TYPES.get(name)
 
         def run(env: Env) -> Any:
             env["$s"].step()
-            values = tuple(a(env) for a in args)
+            values = [a(env) for a in args]
             try:
-                if with_document:
-                    return function(env["$doc"], *values)
-                return function(*values)
-            except (Missing, RuleRuntimeError, BudgetExceeded):
+                return function(env["$doc"], *values) if with_document else function(*values)
+            except passing:
                 raise
-            except (TypeError, ValueError, ArithmeticError) as exc:
-                raise RuleRuntimeError(f"{name}() 出错：{exc}") from None
+            except failures as exc:
+                raise _call_error(name, exc) from None
 
         return run, _FUNCTION_TYPES.get(name)
 
@@ -441,7 +611,17 @@ class Compiler(RoundingBounds):
 
     def _arith(self, node: ast.Arith, scope: Scope):
         left, right, op = self.expr(node.left, scope), self.expr(node.right, scope), node.op
-        return (lambda env: arith(op, left(env), right(env))), Decimal
+        if op not in ("+", "-"):
+            return (lambda env: arith(op, left(env), right(env))), Decimal
+        add = op == "+"
+
+        def run(env: Env) -> Decimal:
+            a, b = left(env), right(env)
+            if a.__class__ is Decimal and b.__class__ is Decimal:
+                return a + b if add else a - b
+            return arith(op, a, b)  # a blank or a text: the error says so
+
+        return run, Decimal
 
     def _coalesce(self, node: ast.Coalesce, scope: Scope):
         left, left_type = self.typed(node.left, scope)
@@ -470,11 +650,35 @@ class Compiler(RoundingBounds):
                 return abs(number(a, "==") - number(b, "==")) <= number(tolerance(env), "within")
 
             return (near if op == "==" else (lambda env: not near(env))), bool
-        if op == "==":
-            return (lambda env: equal(left(env), right(env))), bool
-        if op == "!=":
-            return (lambda env: not equal(left(env), right(env))), bool
-        return (lambda env: order(op, left(env), right(env))), bool
+        if op in ("==", "!="):
+            same = op == "=="
+            if isinstance(node.right, (ast.String, ast.Number)):
+                constant = node.right.value
+
+                def against_constant(env: Env) -> bool:
+                    # equal() inline: a bool equals only itself, and the constant is none.
+                    a = left(env)
+                    return (a.__class__ is not bool and a == constant) is same
+
+                return against_constant, bool
+
+            def compare(env: Env) -> bool:
+                a, b = left(env), right(env)
+                if a.__class__ is bool or b.__class__ is bool:
+                    return (a is b) is same
+                return (a == b) is same
+
+            return compare, bool
+
+        holds = _ORDER[op]
+
+        def ordered(env: Env) -> bool:
+            a, b = left(env), right(env)
+            if a.__class__ is Decimal and b.__class__ is Decimal:
+                return holds(a, b)
+            return order(op, a, b)  # blanks, texts and mixed kinds: as order() rules
+
+        return ordered, bool
 
     def _test(self, node: ast.Test, scope: Scope):
         left = self.expr(node.left, scope)
@@ -509,45 +713,70 @@ class Compiler(RoundingBounds):
         if op == "~":
             return (lambda env: fuzzy_match(left(env), right(env))), bool
         if op == "contains":
-            return (lambda env: contains(left(env), right(env))), bool
-        if op == "in":
-            return (lambda env: contains(right(env), left(env))), bool
-        return (lambda env: not contains(right(env), left(env))), bool
+            def contains_text(env: Env) -> bool:
+                container, item = left(env), right(env)
+                if container.__class__ is str and item.__class__ is str:
+                    return item in container
+                return contains(container, item)
+
+            return contains_text, bool
+        member = op == "in"
+        texts = _constant_texts(node.right, scope)
+        if texts is not None:
+            # A list of texts written in the rule or a param: a set answers for a text at once.
+            listed = frozenset(texts)
+
+            def in_texts(env: Env) -> bool:
+                item = left(env)
+                if item.__class__ is str:
+                    return (item in listed) is member
+                return contains(right(env), item) is member
+
+            return in_texts, bool
+        return (lambda env: contains(right(env), left(env)) is member), bool
 
     def _logic(self, node: ast.Logic, scope: Scope):
-        operands = tuple(self.expr(o, scope) for o in node.operands)
-        if len(operands) == 2:
-            # The common case, without a generator per evaluation (rules run this in their inner loops).
-            first, second = operands
-            if node.op == "and":
-                return (lambda env: truthy(first(env)) and truthy(second(env))), bool
-            return (lambda env: truthy(first(env)) or truthy(second(env))), bool
+        operands = tuple(self.condition(o, scope) for o in node.operands)
         if node.op == "and":
-            return (lambda env: all(truthy(o(env)) for o in operands)), bool
-        return (lambda env: any(truthy(o(env)) for o in operands)), bool
+            return loops.all_of(operands), bool
+        if len(operands) == 2:
+            first, second = operands
+            return (lambda env: first(env) or second(env)), bool
+
+        def either(env: Env) -> bool:
+            for operand in operands:
+                if operand(env):
+                    return True
+            return False
+
+        return either, bool
 
     def _not(self, node: ast.Not, scope: Scope):
-        operand = self.expr(node.operand, scope)
-        return (lambda env: not truthy(operand(env))), bool
+        operand = self.condition(node.operand, scope)
+        return (lambda env: not operand(env)), bool
 
     def _conditional(self, node: ast.Conditional, scope: Scope):
-        condition = self.expr(node.condition, scope)
+        condition = self.condition(node.condition, scope)
         then, then_type = self.typed(node.then, scope)
         otherwise = self.expr(node.otherwise, scope)
-        return (lambda env: then(env) if truthy(condition(env)) else otherwise(env)), then_type
+        return (lambda env: then(env) if condition(env) else otherwise(env)), then_type
 
     def _quantifier(self, node: ast.Quantifier, scope: Scope):
         return self.quantifier(node, scope)
 
     def _listlit(self, node: ast.ListLit, scope: Scope):
         items = tuple(self.expr(i, scope) for i in node.items)
-        return (lambda env: tuple(i(env) for i in items)), Many(None)
+        return (lambda env: tuple([i(env) for i in items])), Many(None)
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope):
         inner = scope.child()
         items, item_type = self.binding_source(node.binding, scope)
         var = _env_key(node.binding)
         inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
+        if self.in_rule:
+            where, plan = self.filter(node.binding, item_type, inner)
+            expr, expr_type = self.typed(node.expr, inner)
+            return loops.runner(items, var, where, plan, loops.LIST, value=expr), Many(expr_type)
         where = self.expr(node.binding.where, inner) if node.binding.where is not None else None
         expr, expr_type = self.typed(node.expr, inner)
 
@@ -560,6 +789,11 @@ class Compiler(RoundingBounds):
 
 
 _UNSET = object()
+#: The compiling method of each node class (``_number`` for ast.Number …), found once.
+_DISPATCH: dict[tuple[type, type], Callable[..., tuple[Fn, Any]]] = {}
+#: Nodes whose value is always a bool: a condition made of them needs no truthy().
+_BOOL_NODES = (ast.Compare, ast.Test, ast.Logic, ast.Not, ast.Bool)
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 #: A quantified group containing a quantifier: the shape of catastrophic backtracking.
 _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
 #: A group with alternatives (an unescaped ``|``) under ``* + ? {``: alternatives that overlap,
@@ -571,6 +805,31 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
+
+
+@functools.lru_cache(maxsize=None)
+def _scalar_fields(cls: type) -> tuple[str, ...]:
+    """Fields of ``cls`` that hold a leaf value (text, number, flag): those a filter index can key on."""
+    return tuple(name for name, type_ in fields_of(cls).items() if not isinstance(type_, Many) and type_ not in MODEL_TYPES)
+
+
+def _constant_texts(node: ast.Node, scope: Scope) -> tuple[str, ...] | None:
+    """The texts of a list that is a param or a literal of texts, else None."""
+    value: Any = None
+    if isinstance(node, ast.Name):
+        symbol = scope.lookup(node.name)
+        if symbol is None or symbol.kind != "param":
+            return None
+        value = symbol.value
+    elif isinstance(node, ast.ListLit) and all(isinstance(i, ast.String) for i in node.items):
+        value = tuple(i.value for i in node.items)
+    if isinstance(value, tuple) and all(v.__class__ is str for v in value):
+        return value
+    return None
+
+
+def _call_error(name: str, exc: Exception) -> RuleRuntimeError:
+    return RuleRuntimeError(f"{name}() 出错：{exc}")
 
 
 def _env_key(node: ast.Node) -> str:
@@ -591,6 +850,17 @@ def _each(env: Env, items: Fn, var: str, where: Fn | None):
                 yield item
     finally:
         _restore(env, var, saved)
+
+
+def _of_class(elements: Any, cls: type) -> tuple[Any, ...]:
+    """The elements that are ``cls``: the tuple itself when all are (so it stays the same object)."""
+    if elements.__class__ is tuple:
+        for element in elements:
+            if not isinstance(element, cls):
+                break
+        else:
+            return elements
+    return tuple(v for v in elements if isinstance(v, cls))
 
 
 def _restore(env: Env, var: str, saved: Any) -> None:

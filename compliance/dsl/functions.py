@@ -35,13 +35,19 @@ def needs_document(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _numbers(values: Iterable[Any], function: str) -> list[Decimal]:
-    numbers = []
-    for value in _flat(values):
-        if value is None:
+    """The figures among ``values`` (nested lists flattened, in order), blanks left out."""
+    numbers: list[Decimal] = []
+    for value in values if isinstance(values, (tuple, list)) else (values,):
+        if value.__class__ is Decimal:
+            numbers.append(value)
+        elif value is None:
             continue  # a blank cell adds nothing, and is not a zero either
-        if isinstance(value, bool) or not isinstance(value, Decimal):
+        elif isinstance(value, (tuple, list)):
+            numbers.extend(_numbers(value, function))
+        elif isinstance(value, bool) or not isinstance(value, Decimal):
             raise TypeError(f"{function}() 只能用于金额或数字，得到 {describe(value)}")
-        numbers.append(value)
+        else:
+            numbers.append(value)
     return numbers
 
 
@@ -60,7 +66,19 @@ def fn_sum(values: Any) -> Decimal:
 
 def fn_count(values: Any) -> Decimal:
     """How many of the values are present (not blank and not false)."""
-    return Decimal(sum(1 for value in _flat(values) if value is not None and value is not False))
+    return Decimal(_present(values))
+
+
+def _present(values: Any) -> int:
+    if not isinstance(values, (tuple, list)):
+        return 0 if values is None or values is False else 1
+    found = 0
+    for value in values:
+        if isinstance(value, (tuple, list)):
+            found += _present(value)
+        elif value is not None and value is not False:
+            found += 1
+    return found
 
 
 def fn_min(*values: Any) -> Decimal | None:

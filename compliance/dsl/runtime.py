@@ -16,6 +16,7 @@ from attrs import field, frozen
 from compliance.dsl.values import BudgetExceeded, NotApplicable, RuleRuntimeError
 from compliance.dsl.errors import did_you_mean
 from compliance.dsl.functions import Missing, plain_value
+from compliance.dsl.memo import Memo, activate, deactivate
 from compliance.errors import RuleError
 from compliance.findings import Finding, Location, Outcome, RuleResult, Severity
 from compliance.locations import LocationIndex
@@ -115,9 +116,14 @@ class Rule:
     line: int
     body: tuple[Callable[[dict], None], ...] = field(eq=False, repr=False, default=())
 
-    def run(self, document: Document, index: LocationIndex, *, budget: int = DEFAULT_STEP_BUDGET) -> RuleResult:
+    def run(self, document: Document, index: LocationIndex, *, budget: int = DEFAULT_STEP_BUDGET,
+            memo: Memo | None = None) -> RuleResult:
+        """The rule's result on ``document``; ``memo`` is shared by the rules of one evaluation."""
         state = RunState(self, index, budget)
-        env: dict[str, Any] = {"$doc": document, "$s": state, "$at": None}
+        if memo is None:
+            memo = Memo()
+        env: dict[str, Any] = {"$doc": document, "$s": state, "$at": None, "$m": memo}
+        token = activate(memo)
         try:
             for statement in self.body:
                 statement(env)
@@ -133,6 +139,8 @@ class Rule:
             return self._error("嵌套过深")
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
             return self._error(f"{type(exc).__name__}: {exc}")
+        finally:
+            deactivate(token)
         skipped = _skip_reason(state.skips)
         if state.findings:
             return self._result(Outcome.FAIL, findings=tuple(state.findings), reason=skipped)
@@ -190,7 +198,10 @@ class RuleSet:
                 self.rule(rule_id)  # raises with "did you mean" for an unknown id
             selected = tuple(r for r in self.rules if r.id in wanted)
         index = LocationIndex(document)
-        return tuple(rule.run(document, index, budget=budget) for rule in selected)
+        # One memo per call: what the rules derive from this document is shared among them and
+        # dropped on return, so a later call (even on the same document) computes it afresh.
+        memo = Memo()
+        return tuple(rule.run(document, index, budget=budget, memo=memo) for rule in selected)
 
 
 def effective_params(values: Mapping[str, Any]) -> Mapping[str, object]:

@@ -9,6 +9,7 @@ of every element.  Errors a rule meets on a document are
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from compliance.dsl.functions import describe, format_value
@@ -74,6 +75,19 @@ GLOBALS: dict[str, tuple[Callable[[Document], Any], Any]] = {
     "meta": (lambda d: d.meta, None),
 }
 
+
+def _all_rows(document: Document) -> tuple[Row, ...]:
+    return tuple(r for t in document.tables for r in t.rows)
+
+
+def _all_columns(document: Document) -> tuple[Column, ...]:
+    return tuple(c for t in document.tables for c in t.columns)
+
+
+def _all_cells(document: Document) -> tuple[Cell, ...]:
+    return tuple(c for t in document.tables for r in t.rows for c in r.cells)
+
+
 #: ``for KIND x`` — the element type, and where to find them in the document.
 KINDS: dict[str, tuple[type, Callable[[Document], Any]]] = {
     "table": (Table, lambda d: d.tables),
@@ -82,10 +96,14 @@ KINDS: dict[str, tuple[type, Callable[[Document], Any]]] = {
     "paragraph": (Paragraph, lambda d: d.paragraphs),
     "section": (Section, _all_sections),
     "indicator": (Indicator, _all_indicators),
-    "row": (Row, lambda d: tuple(r for t in d.tables for r in t.rows)),
-    "column": (Column, lambda d: tuple(c for t in d.tables for c in t.columns)),
-    "cell": (Cell, lambda d: tuple(c for t in d.tables for r in t.rows for c in r.cells)),
+    "row": (Row, _all_rows),
+    "column": (Column, _all_columns),
+    "cell": (Cell, _all_cells),
 }
+
+#: Getters above that build their collection rather than read it off the document: compiled
+#: rules call them once per evaluation (the same tuple each time, which also keys indexes on it).
+COMPUTED = frozenset({_all_sections, _all_indicators, _all_rows, _all_columns, _all_cells})
 
 #: ``for KIND x in CONTAINER`` — which field of the container holds them.
 CONTAINERS: dict[tuple[type, str], str] = {
@@ -152,6 +170,14 @@ def row_value(row: Row, column: Column) -> Decimal | None:
 def get_index(obj: Any, key: Any) -> Any:
     if obj is None:
         return None
+    kind = obj.__class__
+    # The common shapes first (an item of a list, a field of a function's record), then the checked way;
+    # isinstance() against typing's Mapping is slow.
+    if kind is MappingProxyType or kind is dict:
+        return obj.get(key if key.__class__ is str else str(key))
+    if kind is tuple and key.__class__ is Decimal:
+        position = int(key)
+        return obj[position] if -len(obj) <= position < len(obj) else None
     if isinstance(obj, Row):
         if isinstance(key, Column):
             return row_value(obj, key)
@@ -160,9 +186,15 @@ def get_index(obj: Any, key: Any) -> Any:
         if isinstance(key, Decimal):
             position = int(key)
             return obj[position] if -len(obj) <= position < len(obj) else None
-        if isinstance(key, Column) and all(type(item) is Row for item in obj):
-            return tuple(row_value(item, key) for item in obj)
-        return tuple(get_index(item, key) for item in obj)
+        if key.__class__ is Column:
+            values = []
+            for item in obj:
+                if item.__class__ is not Row:
+                    break
+                values.append(row_value(item, key))
+            else:
+                return tuple(values)
+        return tuple([get_index(item, key) for item in obj])
     if isinstance(obj, Mapping):
         return obj.get(str(key))
     raise RuleRuntimeError(f"{describe(obj)}不能按「{format_value(key)}」取值")
@@ -210,7 +242,15 @@ def order(op: str, a: Any, b: Any) -> bool:
 
 
 def exists(value: Any) -> bool:
-    return value is not None and value != () and value != ""
+    if value is None:
+        return False
+    cls = value.__class__
+    # The common answers first, without comparing a Decimal or a model object with () and "".
+    if cls is Decimal:
+        return True
+    if cls is tuple or cls is str:
+        return len(value) > 0
+    return value != () and value != ""
 
 
 def iterate(value: Any) -> tuple[Any, ...]:
@@ -227,5 +267,11 @@ def contains(container: Any, item: Any) -> bool:
     if isinstance(container, str):
         return item is not None and str(item) in container
     if isinstance(container, (tuple, list)):
-        return any(equal(element, item) for element in container)
+        if item.__class__ is bool:
+            return any(element is item for element in container)
+        for element in container:
+            # equal() without the call: a bool element equals only itself, and item is no bool.
+            if element.__class__ is not bool and element == item:
+                return True
+        return False
     raise RuleRuntimeError(f"{describe(container)}不能判断是否包含")

@@ -1,0 +1,232 @@
+"""Compiled loops: ``for``, the quantifiers and list comprehensions of a rule.
+
+Each runner binds the loop variable to every item in turn, filters it with
+``where`` and counts one step per item, in the same order as the rule reads:
+a runaway rule stops at the same item, and an error in the filter or the body
+surfaces where it did.  The loops are written out for each construct rather
+than shared through a generator, as rules spend most of their time in them.
+
+**Indexed filters.**  A filter whose first condition is ``x.FIELD == E``, with
+``E`` independent of ``x`` (see :func:`indexable_filter`), reads only the items
+whose field equals ``E``: an index of the collection by that field, built once
+per evaluation (:class:`~compliance.dsl.memo.Memo`) and shared by every rule,
+gives their positions.  The items skipped are still counted as steps, at the
+point the scan would have counted them, and the remaining conditions run on the
+items found, in collection order, exactly as the scan would run them.  A
+collection whose fields are not plain text, numbers or blanks, or a value ``E``
+of another kind, falls back to the scan.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Sequence
+
+from compliance.dsl import ast
+from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn, SkipItem
+
+#: Node kinds of a filter value that reads the env and the model and nothing else: no calls
+#: (which count steps) and no loops, so evaluating it once per loop is the same as once per item.
+_PLAIN_NODES = (ast.Number, ast.String, ast.Bool, ast.Name, ast.Attr, ast.Index, ast.Neg, ast.Arith)
+
+
+def conjuncts(node: ast.Node) -> list[ast.Node]:
+    """The operands of an ``and`` chain (nested chains flattened), else ``[node]``."""
+    if isinstance(node, ast.Logic) and node.op == "and":
+        out: list[ast.Node] = []
+        for operand in node.operands:
+            out.extend(conjuncts(operand))
+        return out
+    return [node]
+
+
+def indexable_filter(condition: ast.Node, var: str, fields: Sequence[str]) -> tuple[str, ast.Node] | None:
+    """``(field, E)`` when ``condition`` is ``var.field == E`` (or ``E == var.field``) with ``E`` independent of ``var``."""
+    if not isinstance(condition, ast.Compare) or condition.op != "==" or condition.rounding or condition.tolerance is not None:
+        return None
+    for side, other in ((condition.left, condition.right), (condition.right, condition.left)):
+        if (isinstance(side, ast.Attr) and isinstance(side.obj, ast.Name) and side.obj.name == var
+                and side.name in fields and _independent(other, var)):
+            return side.name, other
+    return None
+
+
+def _independent(node: ast.Node, var: str) -> bool:
+    if not isinstance(node, _PLAIN_NODES):
+        return False
+    if isinstance(node, ast.Name):
+        return node.name != var
+    if isinstance(node, ast.Attr):
+        return _independent(node.obj, var)
+    if isinstance(node, ast.Index):
+        return _independent(node.obj, var) and _independent(node.key, var)
+    if isinstance(node, ast.Neg):
+        return _independent(node.operand, var)
+    if isinstance(node, ast.Arith):
+        return _independent(node.left, var) and _independent(node.right, var)
+    return True
+
+
+# ---- indexes --------------------------------------------------------------------------
+
+
+def _build_index(items: tuple[Any, ...], cls: type, field: str) -> dict[Any, list[int]] | None:
+    """Positions of the items by the value of ``field``; None when an item or value does not qualify."""
+    index: dict[Any, list[int]] = {}
+    for position, item in enumerate(items):
+        if item.__class__ is not cls:
+            return None
+        value = getattr(item, field)
+        kind = value.__class__
+        if kind is int:
+            value = Decimal(value)  # as rules read it (values.get_attr)
+        elif kind is Decimal:
+            if not value.is_finite():
+                return None
+        elif value is not None and kind is not str:
+            return None
+        positions = index.get(value)
+        if positions is None:
+            index[value] = [position]
+        else:
+            positions.append(position)
+    return index
+
+
+class IndexPlan:
+    """How a loop finds its items through an index: the item class, the field and the value."""
+
+    __slots__ = ("cls", "field", "key", "rest")
+
+    def __init__(self, cls: type, field: str, key: Fn, rest: Fn | None) -> None:
+        self.cls = cls
+        self.field = field
+        self.key = key
+        #: The filter's other conditions, run on the items the index gives.
+        self.rest = rest
+
+    def positions(self, env: Env, state: Any, items: tuple[Any, ...]) -> Sequence[int] | None:
+        """Positions of the items whose field equals the filter value, or None to scan instead."""
+        if not items or state.steps >= state.budget:
+            return None  # nothing to find, or the first step stops the rule: the scan says so
+        values = env["$m"].values
+        memo_key = (id(items), self.field)
+        hit = values.get(memo_key)
+        if hit is not None and hit[0] is items:
+            index = hit[1]
+        else:
+            index = _build_index(items, self.cls, self.field)
+            values[memo_key] = (items, index)
+        if index is None:
+            return None
+        key = self.key(env)
+        kind = key.__class__
+        if key is None or kind is str or (kind is Decimal and key.is_finite()):
+            return index.get(key, ())
+        if kind is bool:
+            return ()  # a bool equals only itself, and no indexed value is one
+        return None
+
+
+def _charge(state: Any, steps: int) -> None:
+    state.steps += steps
+    if state.steps > state.budget:
+        raise BudgetExceeded()
+
+
+def _selection(plan: IndexPlan | None, where: Fn | None, env: Env, state: Any,
+               collection: tuple[Any, ...]) -> tuple[Sequence[int], Fn | None]:
+    """The positions a loop visits and the condition it tests there: the index's, or every item and ``where``."""
+    if plan is not None:
+        positions = plan.positions(env, state, collection)
+        if positions is not None:
+            return positions, plan.rest
+    return range(len(collection)), where
+
+
+# ---- runners --------------------------------------------------------------------------
+#
+# Each visits the positions of _selection() in order.  An item is one step, counted when the loop
+# reaches it; the items an index skips are counted with the next item it gives, and those after the
+# last one when the loop ends, so the count reaches the budget at the same item as a scan would.
+
+
+#: What a runner does with the items that pass the filter.
+FOR, ANY, ALL, COUNT, LIST = "for", "any", "all", "count", "list"
+
+
+def runner(items: Fn, var: str, where: Fn | None, plan: IndexPlan | None, mode: str, *,
+           value: Fn | None = None, body: tuple[Fn, ...] = (), spanned: bool = False) -> Fn:
+    """A ``for`` statement, a quantifier or a list comprehension over the items that pass the filter.
+
+    ``FOR`` runs ``body`` per item (a finding without ``at`` points at the innermost ``spanned``
+    item); ``ANY`` and ``ALL`` stop at the first item whose predicate ``value`` decides; ``COUNT``
+    counts the items that satisfy it (None: every item does); ``LIST`` makes ``value`` of each item.
+    """
+    looping, listing, counting = mode == FOR, mode == LIST, mode == COUNT
+    wanted = mode == ANY
+
+    def run(env: Env) -> Any:
+        collection = items(env)
+        state = env["$s"]
+        saved_at = env["$at"]
+        positions, check = _selection(plan, where, env, state, collection)
+        out: list[Any] = []
+        previous = -1
+        try:
+            for position in positions:
+                state.steps += position - previous
+                if state.steps > state.budget:
+                    raise BudgetExceeded()
+                previous = position
+                item = env[var] = collection[position]
+                if check is not None and not check(env):
+                    continue
+                if looping:
+                    if spanned or isinstance(item, SPANNED):
+                        env["$at"] = item
+                    try:
+                        for statement in body:
+                            statement(env)
+                    except SkipItem:
+                        pass
+                elif listing:
+                    out.append(value(env))
+                elif counting:
+                    if value is None or value(env):
+                        out.append(True)
+                elif (value is None or value(env)) is wanted:
+                    return wanted
+            _charge(state, len(collection) - 1 - previous)
+        finally:
+            env["$at"] = saved_at
+        if listing:
+            return tuple(out)
+        if counting:
+            return Decimal(len(out))
+        return None if looping else not wanted
+
+    return run
+
+
+def all_of(conditions: Sequence[Fn]) -> Fn | None:
+    """One condition that holds when every one of ``conditions`` does (each already a bool)."""
+    if not conditions:
+        return None
+    if len(conditions) == 1:
+        return conditions[0]
+    if len(conditions) == 2:
+        first, second = conditions
+        return lambda env: first(env) and second(env)
+    frozen = tuple(conditions)
+
+    def every(env: Env) -> bool:
+        for condition in frozen:
+            if not condition(env):
+                return False
+        return True
+
+    return every
+
+
+__all__ = ["ALL", "ANY", "COUNT", "FOR", "LIST", "IndexPlan", "all_of", "conjuncts", "indexable_filter", "runner"]
