@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from compliance.dsl import needs_document
+from compliance.dsl.memo import evaluation_table, per_evaluation
 from compliance.model import Document, Paragraph, Row, Section, Table
 from plugins_builtin.cn_budget.vocabulary import normalise_title
 from plugins_builtin.shanghai.codes import WIDTHS, code_list
@@ -40,10 +41,25 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
+def _code_columns(table: Table) -> frozenset[int]:
+    """The positions of the code columns (类/款/项, or one code column)."""
+    roles = {c.index: c.role for c in table.columns}
+    return frozenset(index for index, role in roles.items() if role == "code")
+
+
+def _title_key(text: str) -> str:
+    """``normalise_title(text)``, once per text and evaluation: rules compare every row's name."""
+    known = evaluation_table("shanghai.title_key")
+    key = known.get(text)
+    if key is None:
+        key = known[text] = normalise_title(text)
+    return key
+
+
 def _code_parts(table: Table, row: Row, widths: tuple[int, ...]) -> list[str]:
     """The code as printed, one part per level: from 类/款/项 columns, or one code cell split."""
-    roles = {c.index: c.role for c in table.columns}
-    printed = [cell.text.strip() for cell in row.cells if roles.get(cell.column) == "code"]
+    codes = per_evaluation("shanghai.code_columns", table, _code_columns)
+    printed = [cell.text.strip() for cell in row.cells if cell.column in codes]
     if len(printed) != 1:
         return printed
     parts = printed[0].split()
@@ -87,7 +103,7 @@ def code_problem(document: Document, scheme: Any, table: Any, row: Any) -> str |
     expected = names.get(code)
     if expected is None:
         return f"编码 {code} 不在{_SCHEME_NAMES[scheme]}科目表中"
-    if normalise_title(expected) != normalise_title(row.label):
+    if _title_key(expected) != _title_key(row.label):
         return f"编码 {code} 的科目名称应为「{expected}」，表中为「{row.label}」"
     return None
 
@@ -127,8 +143,8 @@ def _levels(subject: str) -> list[tuple[str, str, str]]:
 
 
 def _child(rows: Any, name: str) -> Row | None:
-    key = normalise_title(name).replace("其它", "其他")
-    return next((r for r in rows if normalise_title(r.label).replace("其它", "其他") == key), None)
+    key = _title_key(name).replace("其它", "其他")
+    return next((r for r in rows if _title_key(r.label).replace("其它", "其他") == key), None)
 
 
 def item_row(table: Any, subject: Any) -> Row | None:
@@ -174,7 +190,11 @@ _YEAR_PREFIX = re.compile(r"^\d{4}年")
 
 
 def _path_key(parts: Any) -> str:
-    return "/".join(_YEAR_PREFIX.sub("", normalise_title(str(p))) for p in parts if str(p))
+    return "/".join(_YEAR_PREFIX.sub("", _title_key(str(p))) for p in parts if str(p))
+
+
+def _column_keys(table: Table) -> list[tuple[Any, str]]:
+    return [(column, _path_key(column.path)) for column in table.columns]
 
 
 def find_column(table: Any, key: Any) -> Any:
@@ -188,7 +208,7 @@ def find_column(table: Any, key: Any) -> Any:
     if not isinstance(table, Table):
         return None
     wanted = _path_key(str(key).split("/"))
-    keys = [(column, _path_key(column.path)) for column in table.columns]
+    keys = per_evaluation("shanghai.column_keys", table, _column_keys)
     for column, path in keys:
         if path == wanted or path.endswith("/" + wanted):
             return column

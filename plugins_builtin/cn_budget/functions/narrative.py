@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from attrs import frozen
 
 from compliance.dsl import needs_document
+from compliance.dsl.memo import current_memo, evaluation_table
 from compliance.dsl.functions import half_unit, normalize_text
 from compliance.model import Document, Fact, Indicator, PerfTable, Row, Table
 from plugins_builtin.cn_budget import vocabulary as vocab
@@ -151,6 +152,8 @@ class _Index:
         #: What each fact (id) is tied to, computed once for all rules that ask.
         self.figures: dict[int, tuple[Mapping[str, Any], ...]] = {}
         self.links: dict[int, tuple[Link, str] | None] = {}
+        #: The links whose context pattern matches each section context.
+        self.contexts: dict[str, tuple[Link, ...]] = {}
         #: The first change stated for each (section, subject), built on first use.
         self.changes: dict[tuple[str | None, str], Fact] | None = None
         self.by_amount: dict[Decimal, list[Fact]] | None = None
@@ -176,14 +179,21 @@ class _Index:
         return self.titles.get(fact.section or "", "")
 
 
-#: The last document's index in a one-item slot; ``--jobs`` runs rules in threads, so the slot is
-#: read and written under a lock and a caller returns the index it built, never the slot's content.
+#: Outside an evaluation of the rules, the last document's index in a one-item slot; ``--jobs``
+#: runs checks in threads, so the slot is read and written under a lock and a caller returns the
+#: index it built, never the slot's content.
 _INDEX: list[_Index] = []
 _INDEX_LOCK = threading.Lock()
 
 
 def _index(document: Document) -> _Index:
-    """One index per document, kept while rules run on it (a check runs many rules on one document)."""
+    """One index per document, kept while rules run on it (a check runs many rules on one document).
+
+    While rules are evaluated it lives exactly as long as that evaluation.
+    """
+    memo = current_memo()
+    if memo is not None:
+        return memo.of("narrative.index", document, _Index)
     with _INDEX_LOCK:
         if _INDEX and _INDEX[0].document is document:
             return _INDEX[0]
@@ -285,16 +295,17 @@ def _ref(value: Decimal | None, place: str, at: Any, found: bool) -> Mapping[str
 def _link_of(index: _Index, fact: Fact) -> tuple[Link, str] | None:
     key = id(fact)
     if key not in index.links:
-        index.links[key] = _first_link(index.context(fact), fact.subject)
+        context = index.context(fact)
+        if context not in index.contexts:
+            # Facts under one heading share a context: its links are found once.
+            index.contexts[context] = tuple(link for link in LINKS if link.context.search(context)) if context else ()
+        index.links[key] = _first_link(index.contexts[context], fact.subject)
     return index.links[key]
 
 
-def _first_link(context: str, subject: str) -> tuple[Link, str] | None:
-    if not context:
-        return None
-    for link in LINKS:
-        if not link.context.search(context):
-            continue
+def _first_link(links: tuple[Link, ...], subject: str) -> tuple[Link, str] | None:
+    """The first of ``links`` (those of the statement's context) whose subject pattern the subject matches."""
+    for link in links:
         match = link.subject.search(subject)
         if match:
             return link, (match.groupdict().get("name") or "").strip()
@@ -366,6 +377,16 @@ PROJECT_SIMILARITY = Decimal("0.8")
 @needs_document
 def project_row(document: Document, name: str) -> Row | None:
     """表7's row for the project ``name`` (names that differ by a word or two still match)."""
+    if not isinstance(name, str):
+        return _project_row(document, name)
+    # Several rules look up the same projects; each name is compared with every row once per evaluation.
+    found = evaluation_table("narrative.project_row")
+    if name not in found:
+        found[name] = _project_row(document, name)
+    return found[name]
+
+
+def _project_row(document: Document, name: str) -> Row | None:
     table = _index(document).tables.get("general_budget_project")
     if table is None:
         return None
@@ -420,6 +441,15 @@ def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, A
     """
     if allocation is None:
         return ()
+    # unpaired_costs() and the rule ask for the same pairs.
+    known = evaluation_table("narrative.cost_pairs")
+    hit = known.get((id(perf), id(allocation)))
+    if hit is None or hit[0] is not perf or hit[1] is not allocation:
+        hit = known[(id(perf), id(allocation))] = (perf, allocation, _cost_pairs(perf, allocation))
+    return hit[2]
+
+
+def _cost_pairs(perf: PerfTable, allocation: Fact) -> tuple[Mapping[str, Any], ...]:
     indicators = [i for i in perf.indicators if is_cost_indicator(i)]
     items = list(allocation.items)
     scored = []

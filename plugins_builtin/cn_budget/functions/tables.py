@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from compliance.dsl import needs_document
+from compliance.dsl.memo import current_memo
 from compliance.dsl.functions import normalize_text
 from compliance.model import Column, Document, Row, Table
 from plugins_builtin.cn_budget import vocabulary as vocab
@@ -41,13 +42,20 @@ _SUB_ITEM = re.compile(r"^\s*其中\s*[:：]")
 _TOTAL_WORDS = ("合计", "小计", "总计")
 
 
-#: Results per table, keyed by id() with the table kept alive beside them (tables are frozen and
-#: unhashable cheaply); a check runs each function many times on the same dozen tables.
+#: Outside an evaluation of the rules, results per table, keyed by id() with the table kept alive
+#: beside them (tables are frozen and unhashable cheaply).
 _CACHE: dict[tuple[str, int], tuple[Table, Any]] = {}
 _CACHE_LIMIT = 512
 
 
 def _cached(name: str, table: Table, compute: Any) -> Any:
+    """``compute(table)`` once: a check runs each function many times on the same dozen tables.
+
+    While rules are evaluated, once per evaluation (never reused for the next one).
+    """
+    memo = current_memo()
+    if memo is not None:
+        return memo.of(("tables", name), table, compute)
     key = (name, id(table))
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is table:

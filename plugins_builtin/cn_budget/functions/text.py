@@ -47,6 +47,7 @@ from typing import Any
 
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
+from compliance.dsl.memo import evaluation_table, per_evaluation
 from compliance.model import Document, Fact, Paragraph, Section, TocEntry
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.tables import split_code
@@ -83,7 +84,16 @@ def cn_number(text: Any) -> Decimal | None:
     """An Arabic or Chinese numeral (up to 九十九, as headings use) as a number; blank if it is neither."""
     if text is None:
         return None
-    raw = _NUMBER_NOISE.sub("", str(text))
+    text = str(text)
+    # Rules number every heading and table against every other: each text is read once per evaluation.
+    known = evaluation_table("cn_number")
+    if text not in known:
+        known[text] = _cn_number(text)
+    return known[text]
+
+
+def _cn_number(text: str) -> Decimal | None:
+    raw = _NUMBER_NOISE.sub("", text)
     if raw.isdigit():
         return Decimal(raw)
     if not raw or any(ch not in _DIGITS and ch != "十" for ch in raw):
@@ -166,6 +176,10 @@ def same_name(document: Document, name: Any) -> tuple[Any, ...]:
 
 def _top_level(document: Document) -> int:
     """The level of the 目录's outermost entries (1 for 第N部分; 2 where it lists 一、二、… only)."""
+    return per_evaluation("text.top_level", document, _compute_top_level)
+
+
+def _compute_top_level(document: Document) -> int:
     return min((e.level for e in document.toc.entries), default=1) if document.toc else 1
 
 
@@ -217,6 +231,11 @@ def toc_heading(document: Document, entry: Any) -> Section | None:
     """
     if not isinstance(entry, TocEntry):
         raise TypeError("toc_heading() takes an entry of document.toc.entries")
+    # Three rules ask it of every entry.
+    return per_evaluation("text.toc_heading", entry, lambda e: _toc_heading(document, e))
+
+
+def _toc_heading(document: Document, entry: TocEntry) -> Section | None:
     if entry.level <= _top_level(document):
         return _top_heading(document, entry)
     part = _part_of(document, entry)
@@ -235,6 +254,10 @@ def toc_children(document: Document, entry: Any) -> tuple[TocEntry, ...]:
     """The 目录 entries listed under ``entry``: the deeper ones after it, up to the next of its level or above."""
     if not isinstance(entry, TocEntry):
         raise TypeError("toc_children() takes an entry of document.toc.entries")
+    return per_evaluation("text.toc_children", entry, lambda e: _toc_children(document, e))
+
+
+def _toc_children(document: Document, entry: TocEntry) -> tuple[TocEntry, ...]:
     entries = document.toc.entries if document.toc else ()
     start = next((i for i, e in enumerate(entries) if e is entry or e == entry and e.span == entry.span), None)
     if start is None:
@@ -250,9 +273,17 @@ def toc_children(document: Document, entry: Any) -> tuple[TocEntry, ...]:
 def _following(document: Document, fact: Fact) -> Fact | None:
     """The next statement of the same kind on the line where ``fact`` ends."""
     line, start = fact.span.last_line, fact.span.end_column or 0
-    later = [f for f in document.facts
-             if f.kind == fact.kind and f.span.start_line == line and f.span.start_column > start]
+    on_line = per_evaluation("text.facts_by_line", document, _facts_by_line).get((fact.kind, line), ())
+    later = [f for f in on_line if f.span.start_column > start]
     return min(later, key=lambda f: f.span.start_column) if later else None
+
+
+def _facts_by_line(document: Document) -> dict[tuple[str, int], list[Fact]]:
+    """The facts by kind and first line, in document order."""
+    by_line: dict[tuple[str, int], list[Fact]] = {}
+    for f in document.facts:
+        by_line.setdefault((f.kind, f.span.start_line), []).append(f)
+    return by_line
 
 
 @needs_document
@@ -297,16 +328,28 @@ def _reason_paragraph(document: Document, fact: Fact) -> Paragraph | None:
     pattern = _REASON_PARAGRAPH.get(fact.direction or "")
     if pattern is None:
         return None
+    line = fact.span.start_line
+    for first, last, candidate in per_evaluation("text.reason_candidates", document, _reason_candidates):
+        if first <= line <= last:
+            return candidate if candidate is not None and pattern.search(candidate.text) else None
+    return None
+
+
+def _reason_candidates(document: Document) -> list[tuple[int, int, Paragraph | None]]:
+    """Each paragraph's lines, in section order, with the first later paragraph of its section that states no change."""
     changes = {f.span.start_line for f in document.facts if f.kind == "change"}
+    out: list[tuple[int, int, Paragraph | None]] = []
     for section in (s for top in document.sections for s in top.walk()):
         paragraphs = [b for b in section.blocks if isinstance(b, Paragraph)]
-        for index, paragraph in enumerate(paragraphs):
-            if paragraph.span.start_line <= fact.span.start_line <= paragraph.span.last_line:
-                for later in paragraphs[index + 1:]:
-                    if not any(later.span.start_line <= n <= later.span.last_line for n in changes):
-                        return later if pattern.search(later.text) else None
-                return None
-    return None
+        entries: list[tuple[int, int, Paragraph | None]] = []
+        following: Paragraph | None = None
+        for paragraph in reversed(paragraphs):  # so the nearest later paragraph without a change is at hand
+            first, last = paragraph.span.start_line, paragraph.span.last_line
+            entries.append((first, last, following))
+            if not any(n in changes for n in range(first, last + 1)):
+                following = paragraph
+        out.extend(reversed(entries))
+    return out
 
 
 FUNCTIONS = {
