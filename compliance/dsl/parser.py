@@ -410,7 +410,8 @@ class _Build:
         return ast.Neg(items[1], **_at(items[0]))
 
     def attr(self, items):
-        return self._starts_at(ast.Attr(items[0], items[1].value, **_at(items[1])), items[0])
+        obj, name = items
+        return self._starts_at(ast.Attr(obj, name.value, line=name.line, column=name.column), obj)
 
     def method(self, items):
         obj, name, _lpar, args, _rpar = items
@@ -419,11 +420,14 @@ class _Build:
     def index(self, items):
         return self._starts_at(ast.Index(items[0], items[2], **_at(items[1])), items[0])
 
+    # Names, strings, numbers and fields (above) are most of the nodes: no dict for their position.
     def number(self, items):
-        return ast.Number(Decimal(items[0].value), **_at(items[0]))
+        token = items[0]
+        return ast.Number(Decimal(token.value), line=token.line, column=token.column)
 
     def string(self, items):
-        return ast.String(_unquote(items[0]), **_at(items[0]))
+        token = items[0]
+        return ast.String(_unquote(token), line=token.line, column=token.column)
 
     def true(self, items):
         return ast.Bool(True, **_at(items[0]))
@@ -432,7 +436,8 @@ class _Build:
         return ast.Bool(False, **_at(items[0]))
 
     def name(self, items):
-        return ast.Name(items[0].value, **_at(items[0]))
+        token = items[0]
+        return ast.Name(token.value, line=token.line, column=token.column)
 
     def call(self, items):
         return ast.Call(items[0].value, items[2], **_at(items[0]))
