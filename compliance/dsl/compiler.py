@@ -35,7 +35,7 @@ from compliance.dsl.values import (
     Fn,
     NotApplicable,
     RuleRuntimeError,
-    SkipItem,
+    SKIP,
     arith,
     call_method,
     contains,
@@ -209,11 +209,12 @@ class Compiler(RoundingBounds):
                 if not condition(env):
                     raise NotApplicable(reason(env) if reason else f"条件不成立：{described}")
         else:
-            def run(env: Env) -> None:
+            def run(env: Env) -> object:
                 if not condition(env):
                     if reason is not None:
                         env["$s"].skips.append(reason(env))
-                    raise SkipItem()
+                    return SKIP  # the loop goes on with its next item
+                return None
 
         return run
 
@@ -882,4 +883,4 @@ def _type_word(cls: type) -> str:
     return {str: "text", bool: "true/false value", Decimal: "number"}.get(cls, cls.__name__)
 
 
-__all__ = ["BudgetExceeded", "Compiler", "NotApplicable", "RuleRuntimeError", "Scope", "SkipItem"]
+__all__ = ["BudgetExceeded", "Compiler", "NotApplicable", "RuleRuntimeError", "Scope"]

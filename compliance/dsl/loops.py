@@ -1,16 +1,16 @@
 """Compiled loops: ``for``, the quantifiers and list comprehensions of a rule.
 
-Each runner binds the loop variable to every item in turn, filters it with
-``where`` and counts one step per item, in the same order as the rule reads:
-a runaway rule stops at the same item, and an error in the filter or the body
-surfaces where it did.  The loops are written out for each construct rather
-than shared through a generator, as rules spend most of their time in them.
+One :func:`runner` serves them all: it binds the loop variable to every item
+in turn, filters it with ``where`` and counts one step per item, in the same
+order as the rule reads, so a runaway rule stops at the same item and an error
+in the filter or the body surfaces where it did.  It is a plain loop, without
+a generator in between, as rules spend most of their time in loops.
 
 **Indexed filters.**  A filter whose first condition is ``x.FIELD == E``, with
 ``E`` independent of ``x`` (see :func:`indexable_filter`), reads only the items
 whose field equals ``E``: an index of the collection by that field, built once
 per evaluation (:class:`~compliance.dsl.memo.Memo`) and shared by every rule,
-gives their positions.  The items skipped are still counted as steps, at the
+gives them with their positions.  The items skipped are still counted as steps, at the
 point the scan would have counted them, and the remaining conditions run on the
 items found, in collection order, exactly as the scan would run them.  A
 collection whose fields are not plain text, numbers or blanks, or a value ``E``
@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from compliance.dsl import ast
-from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn, SkipItem
+from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn
 
 #: Node kinds of a filter value that reads the env and the model and nothing else: no calls
 #: (which count steps) and no loops, so evaluating it once per loop is the same as once per item.
@@ -70,9 +70,9 @@ def _independent(node: ast.Node, var: str) -> bool:
 # ---- indexes --------------------------------------------------------------------------
 
 
-def _build_index(items: tuple[Any, ...], cls: type, field: str) -> dict[Any, list[int]] | None:
-    """Positions of the items by the value of ``field``; None when an item or value does not qualify."""
-    index: dict[Any, list[int]] = {}
+def _build_index(items: tuple[Any, ...], cls: type, field: str) -> dict[Any, list[tuple[int, Any]]] | None:
+    """The items by the value of ``field``, each with its position; None when an item or value does not qualify."""
+    index: dict[Any, list[tuple[int, Any]]] = {}
     for position, item in enumerate(items):
         if item.__class__ is not cls:
             return None
@@ -85,11 +85,11 @@ def _build_index(items: tuple[Any, ...], cls: type, field: str) -> dict[Any, lis
                 return None
         elif value is not None and kind is not str:
             return None
-        positions = index.get(value)
-        if positions is None:
-            index[value] = [position]
+        found = index.get(value)
+        if found is None:
+            index[value] = [(position, item)]
         else:
-            positions.append(position)
+            found.append((position, item))
     return index
 
 
@@ -105,8 +105,8 @@ class IndexPlan:
         #: The filter's other conditions, run on the items the index gives.
         self.rest = rest
 
-    def positions(self, env: Env, state: Any, items: tuple[Any, ...]) -> Sequence[int] | None:
-        """Positions of the items whose field equals the filter value, or None to scan instead."""
+    def found(self, env: Env, state: Any, items: tuple[Any, ...]) -> Sequence[tuple[int, Any]] | None:
+        """The items whose field equals the filter value, with their positions; None to scan instead."""
         if not items or state.steps >= state.budget:
             return None  # nothing to find, or the first step stops the rule: the scan says so
         values = env["$m"].values
@@ -134,21 +134,7 @@ def _charge(state: Any, steps: int) -> None:
         raise BudgetExceeded()
 
 
-def _selection(plan: IndexPlan | None, where: Fn | None, env: Env, state: Any,
-               collection: tuple[Any, ...]) -> tuple[Sequence[int], Fn | None]:
-    """The positions a loop visits and the condition it tests there: the index's, or every item and ``where``."""
-    if plan is not None:
-        positions = plan.positions(env, state, collection)
-        if positions is not None:
-            return positions, plan.rest
-    return range(len(collection)), where
-
-
 # ---- runners --------------------------------------------------------------------------
-#
-# Each visits the positions of _selection() in order.  An item is one step, counted when the loop
-# reaches it; the items an index skips are counted with the next item it gives, and those after the
-# last one when the loop ends, so the count reaches the budget at the same item as a scan would.
 
 
 #: What a runner does with the items that pass the filter.
@@ -162,42 +148,49 @@ def runner(items: Fn, var: str, where: Fn | None, plan: IndexPlan | None, mode: 
     ``FOR`` runs ``body`` per item (a finding without ``at`` points at the innermost ``spanned``
     item); ``ANY`` and ``ALL`` stop at the first item whose predicate ``value`` decides; ``COUNT``
     counts the items that satisfy it (None: every item does); ``LIST`` makes ``value`` of each item.
+
+    An item is one step, counted when the loop reaches it.  Through an index the loop reaches only
+    the items it gives: the items skipped are counted with the next one, and those after the last
+    when the loop ends, so the count passes the budget at the same item as a scan's would.
     """
     looping, listing, counting = mode == FOR, mode == LIST, mode == COUNT
-    wanted = mode == ANY
+    deciding, wanted = mode in (ANY, ALL), mode == ANY
 
     def run(env: Env) -> Any:
         collection = items(env)
         state = env["$s"]
+        check, pairs = where, None
+        if plan is not None:
+            pairs = plan.found(env, state, collection)
+            if pairs is not None:
+                check = plan.rest
         saved_at = env["$at"]
-        positions, check = _selection(plan, where, env, state, collection)
         out: list[Any] = []
-        previous = -1
+        previous, budget = -1, state.budget
         try:
-            for position in positions:
+            for position, item in enumerate(collection) if pairs is None else pairs:
                 state.steps += position - previous
-                if state.steps > state.budget:
+                if state.steps > budget:
                     raise BudgetExceeded()
                 previous = position
-                item = env[var] = collection[position]
+                env[var] = item
                 if check is not None and not check(env):
                     continue
-                if looping:
+                if deciding:  # the commonest loops first
+                    if (value is None or value(env)) is wanted:
+                        return wanted
+                elif looping:
                     if spanned or isinstance(item, SPANNED):
                         env["$at"] = item
-                    try:
-                        for statement in body:
-                            statement(env)
-                    except SkipItem:
-                        pass
+                    for statement in body:
+                        if statement(env) is not None:
+                            break  # a `when` skipped the item
                 elif listing:
                     out.append(value(env))
-                elif counting:
-                    if value is None or value(env):
-                        out.append(True)
-                elif (value is None or value(env)) is wanted:
-                    return wanted
-            _charge(state, len(collection) - 1 - previous)
+                elif value is None or value(env):  # counting
+                    out.append(True)
+            if pairs is not None:
+                _charge(state, len(collection) - 1 - previous)
         finally:
             env["$at"] = saved_at
         if listing:

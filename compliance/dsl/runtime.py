@@ -71,19 +71,18 @@ class RunState:
     def _locations_of(self, elements: Any) -> tuple[Location, ...]:
         if elements is None:
             return ()
-        if not isinstance(elements, (tuple, list)):
-            elements = (elements,)
-        return tuple(
-            self.index.locate(e) for e in _flatten(elements) if e is not None and hasattr(e, "span")
-        )
+        located: list[Location] = []
+        self._locate_into(elements if isinstance(elements, (tuple, list)) else (elements,), located)
+        return tuple(located)
 
-
-def _flatten(items: Iterable[Any]) -> Iterable[Any]:
-    for item in items:
-        if isinstance(item, (tuple, list)):
-            yield from _flatten(item)
-        else:
-            yield item
+    def _locate_into(self, elements: Iterable[Any], located: list[Location]) -> None:
+        """The locations of the elements, nested lists flattened in order; what has no span is left out."""
+        locate = self.index.locate
+        for element in elements:
+            if isinstance(element, (tuple, list)):
+                self._locate_into(element, located)
+            elif element is not None and hasattr(element, "span"):
+                located.append(locate(element))
 
 
 @frozen

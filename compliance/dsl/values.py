@@ -39,8 +39,9 @@ class BudgetExceeded(Exception):
     """A rule took more steps than allowed."""
 
 
-class SkipItem(Exception):
-    """A ``when`` guard inside a loop was false: go on with the next item."""
+#: What a ``when`` inside a loop returns when its condition is false: the loop skips to its next item.
+#: (Every other statement returns None.)
+SKIP = object()
 
 
 class NotApplicable(Exception):

@@ -134,7 +134,7 @@ def test_what_cannot_be_indexed_is_left_to_the_scan() -> None:
     document = build_document(DOCUMENT)
     rows = document.table("3").rows
     index = loops._build_index(rows, type(rows[0]), "level")
-    assert index is not None and [rows[i].label for i in index[Decimal(2)]] == ["政府办公厅", "教育管理事务"]
+    assert index is not None and [(p, r.label) for p, r in index[Decimal(2)]] == [(1, "政府办公厅"), (6, "教育管理事务")]
     assert loops._build_index(rows + ("文字",), type(rows[0]), "level") is None  # an item of another kind
     assert loops._build_index(rows, type(rows[0]), "code") is None  # tuples are no keys
     facts = document.facts
