@@ -54,6 +54,9 @@ class LocationIndex:
         order = sorted(range(len(self._section_starts)), key=lambda i: self._section_starts[i])
         self._section_starts = [self._section_starts[i] for i in order]
         self._section_paths = [self._section_paths[i] for i in order]
+        # Filled as findings ask: a table's column paths by position, rows as a reviewer names them.
+        self._column_paths: dict[int, dict[int, tuple[str, ...]]] = {}
+        self._row_labels: dict[int, tuple[Row, str]] = {}
 
     def _index_table(self, table: Table) -> None:
         for row in table.rows:
@@ -86,7 +89,7 @@ class LocationIndex:
                 span=element.span,
                 section=self._section(element.span),
                 table=table.label if table else None,
-                row=row_label(element),
+                row=self._row_label(element),
             )
         if isinstance(element, Table):
             return Location(span=element.span, section=self._section(element.span), table=element.label)
@@ -117,15 +120,28 @@ class LocationIndex:
         if owner is None:
             return Location(span=cell.span, section=self._section(cell.span))
         table, row = owner
-        column = next((c for c in table.columns if c.index == cell.column), None)
+        paths = self._column_paths.get(id(table))
+        if paths is None:
+            paths = self._column_paths[id(table)] = {}
+            for column in table.columns:
+                paths.setdefault(column.index, column.path)  # the first column at a position, as printed
         span = cell.span if cell.span.start_line else row.span
         return Location(
             span=span,
             section=self._section(span),
             table=table.label,
-            row=row_label(row),
-            column_path=column.path if column else (),
+            row=self._row_label(row),
+            column_path=paths.get(cell.column, ()),
         )
+
+    def _row_label(self, row: Row) -> str:
+        # Kept with the row, so that its id() cannot come to stand for another row.
+        hit = self._row_labels.get(id(row))
+        if hit is not None and hit[0] is row:
+            return hit[1]
+        label = row_label(row)
+        self._row_labels[id(row)] = (row, label)
+        return label
 
     def _section(self, span: Span | None) -> str | None:
         return self.section_at(span.start_line) if span is not None else None
