@@ -185,14 +185,33 @@ def _compute_top_level(document: Document) -> int:
 
 def _part_of(document: Document, entry: TocEntry) -> TocEntry | None:
     """The outermost entry (a 第N部分, or a chapter 一、 of a 目录 without parts) the entry stands under."""
+    position = _toc_position(document, entry)
+    if position is None:
+        return None
     top = _top_level(document)
-    part = None
-    for candidate in document.toc.entries if document.toc else ():
-        if candidate is entry or candidate == entry and candidate.span == entry.span:
-            return part
-        if candidate.level == top:
-            part = candidate
-    return None
+    return next((e for e in reversed(document.toc.entries[:position]) if e.level == top), None)
+
+
+def _toc_position(document: Document, entry: TocEntry) -> int | None:
+    """Where ``entry`` stands in the 目录: the first entry that is it, or is equal to it at the same place."""
+    entries = document.toc.entries if document.toc else ()
+    hit = per_evaluation("text.toc_positions", document, _toc_positions).get(id(entry))
+    if hit is not None and hit[1] is entry:
+        return hit[0]
+    return next((i for i, e in enumerate(entries) if e is entry or e == entry and e.span == entry.span), None)
+
+
+def _toc_positions(document: Document) -> dict[int, tuple[int, TocEntry]]:
+    """Each entry's position as _toc_position scans for it, by id(): equal entries share a number and a title."""
+    entries = document.toc.entries if document.toc else ()
+    alike: dict[tuple[str, str], list[int]] = {}
+    positions: dict[int, tuple[int, TocEntry]] = {}
+    for index, entry in enumerate(entries):
+        same = alike.setdefault((entry.number, entry.title), [])
+        first = next((i for i in same if entries[i] == entry and entries[i].span == entry.span), index)
+        same.append(index)
+        positions[id(entry)] = (first, entry)
+    return positions
 
 
 def _same_number(section: Section, entry: TocEntry) -> bool:
@@ -259,7 +278,7 @@ def toc_children(document: Document, entry: Any) -> tuple[TocEntry, ...]:
 
 def _toc_children(document: Document, entry: TocEntry) -> tuple[TocEntry, ...]:
     entries = document.toc.entries if document.toc else ()
-    start = next((i for i, e in enumerate(entries) if e is entry or e == entry and e.span == entry.span), None)
+    start = _toc_position(document, entry)
     if start is None:
         return ()
     children = []
