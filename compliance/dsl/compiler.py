@@ -356,6 +356,9 @@ class Compiler(RoundingBounds):
         inner.symbols[node.binding.var] = Symbol("loop", item_type, key=var)
         kind = node.kind
         if self.in_rule:
+            membership = self._membership(node, inner, items, var)
+            if membership is not None:
+                return membership, bool
             if kind == "all" and node.predicate is None:
                 if node.binding.where is None:
                     return (lambda env: True), bool
@@ -386,6 +389,18 @@ class Compiler(RoundingBounds):
             # `all x in xs where P` reads as "every x satisfies P".
             return (lambda env: all(truthy(where(env)) for _ in _each(env, items, var, None))) if where else (lambda env: True), bool
         return (lambda env: all(matching(env))), bool
+
+    def _membership(self, node: ast.Quantifier, inner: Scope, items: Fn, var: str) -> Fn | None:
+        """``any|none|all k in L where TEXT contains k`` (or ``satisfies`` it), compiled to a containment loop."""
+        binding = node.binding
+        if node.kind == "count" or binding.kind is not None or (binding.where is None) == (node.predicate is None):
+            return None
+        test = node.predicate if binding.where is None else binding.where
+        if not (isinstance(test, ast.Test) and test.op == "contains" and isinstance(test.right, ast.Name)
+                and test.right.name == binding.var and loops.independent(test.left, binding.var)):
+            return None
+        found = loops.containment_runner(items, var, self.expr(test.left, inner), node.kind != "all")
+        return (lambda env: not found(env)) if node.kind == "none" else found
 
     # -- expressions --
 

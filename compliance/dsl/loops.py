@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from compliance.dsl import ast
-from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn
+from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn, contains
 
 #: Node kinds of a filter value that reads the env and the model and nothing else: no calls
 #: (which count steps) and no loops, so evaluating it once per loop is the same as once per item.
@@ -46,24 +46,25 @@ def indexable_filter(condition: ast.Node, var: str, fields: Sequence[str]) -> tu
         return None
     for side, other in ((condition.left, condition.right), (condition.right, condition.left)):
         if (isinstance(side, ast.Attr) and isinstance(side.obj, ast.Name) and side.obj.name == var
-                and side.name in fields and _independent(other, var)):
+                and side.name in fields and independent(other, var)):
             return side.name, other
     return None
 
 
-def _independent(node: ast.Node, var: str) -> bool:
+def independent(node: ast.Node, var: str) -> bool:
+    """Whether ``node`` reads neither ``var`` nor any function (so it has one value through a loop over ``var``)."""
     if not isinstance(node, _PLAIN_NODES):
         return False
     if isinstance(node, ast.Name):
         return node.name != var
     if isinstance(node, ast.Attr):
-        return _independent(node.obj, var)
+        return independent(node.obj, var)
     if isinstance(node, ast.Index):
-        return _independent(node.obj, var) and _independent(node.key, var)
+        return independent(node.obj, var) and independent(node.key, var)
     if isinstance(node, ast.Neg):
-        return _independent(node.operand, var)
+        return independent(node.operand, var)
     if isinstance(node, ast.Arith):
-        return _independent(node.left, var) and _independent(node.right, var)
+        return independent(node.left, var) and independent(node.right, var)
     return True
 
 
@@ -202,6 +203,41 @@ def runner(items: Fn, var: str, where: Fn | None, plan: IndexPlan | None, mode: 
     return run
 
 
+def containment_runner(items: Fn, var: str, text: Fn, wanted: bool) -> Fn:
+    """``any k in L where TEXT contains k`` (``wanted`` True) or ``all …`` (False), without a closure per item.
+
+    TEXT reads neither ``k`` nor a function (:func:`independent`), so it has one value through
+    the loop: it is read once, after the first item's step, where the filter would first read it.
+    Each item is still one step, and the loop stops at the same item.
+    """
+
+    def run(env: Env) -> bool:
+        collection = items(env)
+        if not collection:
+            return not wanted
+        state = env["$s"]
+        budget = state.budget
+        state.steps += 1
+        if state.steps > budget:
+            raise BudgetExceeded()
+        container = text(env)
+        plain = container.__class__ is str
+        for position, item in enumerate(collection):
+            if position:
+                state.steps += 1
+                if state.steps > budget:
+                    raise BudgetExceeded()
+            if plain:  # contains() on a text, inline
+                found = item is not None and (item if item.__class__ is str else str(item)) in container
+            else:
+                found = contains(container, item)
+            if found is wanted:
+                return wanted
+        return not wanted
+
+    return run
+
+
 def all_of(conditions: Sequence[Fn]) -> Fn | None:
     """One condition that holds when every one of ``conditions`` does (each already a bool)."""
     if not conditions:
@@ -222,4 +258,5 @@ def all_of(conditions: Sequence[Fn]) -> Fn | None:
     return every
 
 
-__all__ = ["ALL", "ANY", "COUNT", "FOR", "LIST", "IndexPlan", "all_of", "conjuncts", "indexable_filter", "runner"]
+__all__ = ["ALL", "ANY", "COUNT", "FOR", "LIST", "IndexPlan", "all_of", "conjuncts", "containment_runner", "independent",
+           "indexable_filter", "runner"]

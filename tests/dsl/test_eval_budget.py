@@ -35,6 +35,10 @@ STEPS = [
     ("expect t.row(\"205\") exists", 1),
     ("expect count(t.rows) == 4 and sum(t.rows[t.column(\"合计\")]) == 1000", 3),
     ("for row r in t:\n    for row q in t where q.code_text == r.code_text:\n      expect q exists", 4 + 4 * 4),
+    ("expect any k in [\"无\", \"支出\", \"表\"] where t.title contains k", 2),
+    ("expect all k in [\"部门\", \"支出\"] satisfies t.title contains k", 2),
+    ("expect none k in [\"甲\", \"乙\", \"丙\"] where t.title contains k", 3),
+    ("expect any k in [\"205\", \"201\"] where t.rows.code_text contains k", 1),
 ]
 
 
