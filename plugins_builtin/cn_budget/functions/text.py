@@ -128,6 +128,17 @@ def label_value(text: Any, label: Any) -> str | None:
 
 def similar(a: Any, b: Any) -> bool:
     """True when two texts differ but are near variants (normalised, difflib ratio ≥ 0.8)."""
+    if a.__class__ is str and b.__class__ is str:
+        # Rules compare every statement with every name: each pair is judged once per evaluation.
+        known = evaluation_table("similar")
+        answer = known.get((a, b))
+        if answer is None:
+            answer = known[(a, b)] = _similar(a, b)
+        return answer
+    return _similar(a, b)
+
+
+def _similar(a: Any, b: Any) -> bool:
     left, right = normalize_text(str(a or "")), normalize_text(str(b or ""))
     if not left or not right or left == right:
         return False
