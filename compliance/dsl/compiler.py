@@ -39,7 +39,6 @@ from compliance.dsl.values import (
     arith,
     call_method,
     contains,
-    equal,
     exists,
     get_attr,
     get_index,
