@@ -6,7 +6,8 @@ version and the file's content hash, in ``COMPLIANCE_CACHE_DIR`` (or the
 user's cache directory); a corrupt, unwritable or untrusted cache is ignored
 (see :mod:`compliance.dsl.cache`: only a private folder is used).  A
 compiled rule set is kept for the life of the process, keyed on the files'
-content hashes, the params, the overriding packs and the functions.
+content hashes, the params, the overriding packs and the functions; so is each
+compiled rule, reused by another rule set when the params it reads are the same.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ DEFAULT_SEVERITY = "warning"
 
 _COMPILED: dict[tuple, RuleSet] = {}
 _PARSED: dict[tuple[str, str], ast.RuleFile] = {}
+#: Compiled rules by source, for rule sets that differ in a few params (see _reuse_or_compile).
+_RULES: dict[tuple, Rule] = {}
 
 
 # ---- finding and reading files ------------------------------------------------
@@ -205,10 +208,30 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
                     continue
                 seen[decl_rule.id] = (str(path), decl_rule.line)
                 try:
-                    rules.append(_compile_rule(decl_rule, info, path, text, all_functions))
+                    rules.append(_reuse_or_compile(decl_rule, rule_file, info, path, text, all_functions))
                 except RuleError as exc:
                     fail(exc)
     return RuleSet(tuple(pack_records), tuple(rules))
+
+
+def _reuse_or_compile(decl: ast.RuleDecl, rule_file: ast.RuleFile, info: _PackInfo, path: Path, text: str,
+                      functions: Mapping[str, Callable[..., Any]]) -> Rule:
+    """The rule compiled before from the same source, if the params it reads have the same values; else compile.
+
+    A jurisdiction's rule set differs from the national one only in the params its
+    pack overrides, so only the rules that read those are compiled a second time.
+    """
+    if not rule_file.content_hash:  # a declaration parsed on its own while checking: not cached
+        return _compile_rule(decl, info, path, text, functions)
+    key = (str(path), rule_file.content_hash, decl.id, info.name, info.decl, tuple(sorted(info.params)),
+           tuple(sorted((name, id(fn)) for name, fn in functions.items())))
+    compiled = _RULES.get(key)
+    if compiled is None or any(repr(info.params[name]) != repr(value) for name, value in compiled.params.items()):
+        compiled = _compile_rule(decl, info, path, text, functions)
+        if len(_RULES) > 4096:
+            _RULES.clear()
+        _RULES[key] = compiled
+    return compiled
 
 
 def _group_packs(parsed: list[tuple[Path, str, ast.RuleFile]]) -> list[_PackInfo]:

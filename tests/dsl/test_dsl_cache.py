@@ -11,6 +11,7 @@ import pytest
 from compliance.dsl import cache_dir, load_rule_set
 from compliance.dsl import ast_json, loader
 from compliance.dsl.parser import parse_text
+from compliance.testing import build_document
 
 from dsl_support import PACK_HEADER, write_rules
 
@@ -147,3 +148,23 @@ def test_the_ast_cache_is_json_so_a_planted_pickle_never_runs(tmp_path: Path) ->
     assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
     assert not marker.exists()
     assert ast_json.loads((folder / f"{key[0]}-{key[1]}.json").read_text(encoding="utf-8")).rules[0].title == "缓存"
+
+
+def test_a_rule_set_with_other_params_recompiles_only_the_rules_that_read_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    national = write_rules(tmp_path / "national", 'pack demo.national "全国" version "1"\nparam limit = 3\n'
+                           'rule N-1 "读参数"\n  expect 4 <= limit\n    message "上限 {limit}"\n'
+                           'rule N-2 "不读参数"\n  expect 1 == 1\n')
+    regional = write_rules(tmp_path / "regional", 'pack demo.regional "地方" version "1"\nparam limit = 5\n')
+    compiled: list[str] = []
+    compile_rule = loader._compile_rule
+    monkeypatch.setattr(loader, "_compile_rule", lambda decl, *rest: compiled.append(decl.id) or compile_rule(decl, *rest))
+
+    base = load_rule_set([national, regional])
+    overridden = load_rule_set([national, regional], overriding_packs=["demo.regional"])
+    assert compiled == ["N-1", "N-2", "N-1"]
+    assert overridden.rule("N-2") is base.rule("N-2")
+    assert (base.rule("N-1").params["limit"], overridden.rule("N-1").params["limit"]) == (3, 5)
+    document = build_document({})
+    assert [r.outcome.value for r in base.evaluate(document)] == ["fail", "pass"]
+    assert [r.outcome.value for r in overridden.evaluate(document)] == ["pass", "pass"]
