@@ -111,6 +111,12 @@ class RuleLexer(Lexer):
         self.keyword_order = [(t.pattern.value, t.name) for t in terminals if t.name in keywords.values()]
         self.operators = _operator_candidates(operators)
         self.word_kinds: dict[str, tuple[str | None, str | None]] = {}
+        self.operator_width = max(t.pattern.max_width for t in operators)
+        # What a word or an operator is in a parser state depends on nothing else (but for pack
+        # names and rule ids, which run on past the word): decided once, then looked up.
+        self.decided: dict[tuple[int, str], tuple[str, str]] = {}
+        self.table: Any = None
+        self.long_word_states: frozenset[int] = frozenset()
         # Blanks in front of a token are part of its match: one match per token.  An ignored
         # pattern that spans lines (an escaped line end) is a match of its own, to count lines.
         blanks = [patterns[name].to_regexp() for name in conf.ignore if not _spans_lines(patterns[name])]
@@ -128,6 +134,11 @@ class RuleLexer(Lexer):
         text = getattr(text, "text", text)  # Lark >= 1.3 hands over a TextSlice
         line, line_start = getattr(text, "line", 1), 1 - getattr(text, "column", 1)
         states = parser_state.parse_conf.states
+        if states is not self.table:
+            self.long_word_states = frozenset(
+                state for state, accepts in states.items() if any(name in accepts for name, _ in self.long_words))
+            self.decided, self.table = {}, states
+        decided, long_word_states, width = self.decided, self.long_word_states, self.operator_width
         stack = parser_state.state_stack
         match_at, length = self.master.match, len(text)
         indents, brackets = [0], 0
@@ -159,17 +170,28 @@ class RuleLexer(Lexer):
                 last = token
                 continue
             if kind == "word":
-                type_, value = self._word(text, start, value, states[stack[-1]])
+                state = stack[-1]
+                if state in long_word_states:
+                    type_, value = self._word(text, start, value, states[state])
+                else:
+                    known = decided.get((state, value))
+                    if known is None:
+                        known = decided[state, value] = self._word(text, start, value, states[state])
+                    type_, value = known
             elif kind == "op":
-                type_, value = self._operator(text, start, states[stack[-1]])
+                state, ahead = stack[-1], text[start : start + width]
+                known = decided.get((state, ahead))
+                if known is None:
+                    known = decided[state, ahead] = self._operator(text, start, states[state])
+                type_, value = known
+                if type_ in OPEN_BRACKETS:
+                    brackets += 1
+                elif type_ in CLOSE_BRACKETS and brackets:
+                    brackets -= 1
             else:
                 type_ = "STRING" if kind == "string" else "NUMBER"
             last = Tok(type_, value, line, column, start)
             pos = start + len(value)
-            if type_ in OPEN_BRACKETS:
-                brackets += 1
-            elif type_ in CLOSE_BRACKETS and brackets:
-                brackets -= 1
             yield last
         while len(indents) > 1:
             indents.pop()
