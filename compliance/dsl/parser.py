@@ -190,10 +190,19 @@ class _Build:
         dotted = self._dotted_name(expr_text, line, column)
         if dotted is not None:
             return dotted
+        # The same placeholder recurs across messages ("{(stated ?? 0) - computed}"): parsed once, then moved.
+        seen = _PLACEHOLDER_TREES.get(expr_text)
+        if seen is not None:
+            return _moved(seen[0], line, column - seen[1])
         try:
-            return _lark().parse(Fragment.at(expr_text, line, column), start="expr")
+            node = _lark().parse(Fragment.at(expr_text, line, column), start="expr")
         except _PARSE_FAILURES:
             error_column = _reference_error(expr_text, "expr").column or 1
+        else:
+            if len(_PLACEHOLDER_TREES) > 4096:
+                _PLACEHOLDER_TREES.clear()
+            _PLACEHOLDER_TREES[expr_text] = (node, column)
+            return node
         raise rule_error(
             f"syntax error in the message's {{{expr_text}}}: unexpected input at its column {error_column}",
             source=context.source, text=context.text, line=line, column=column + error_column - 1,
@@ -477,6 +486,25 @@ def _is_plain_name(word: str) -> bool:
         return isinstance(_lark().parse(word, start="expr"), ast.Name)
     except _PARSE_FAILURES:
         return False
+
+
+#: Message placeholders parsed so far: the tree and the column it was parsed at.
+_PLACEHOLDER_TREES: dict[str, tuple[ast.Node, int]] = {}
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _moved(node: Any, line: int, shift: int) -> Any:
+    """A copy of a placeholder's tree on ``line``, ``shift`` columns over (a placeholder is one line)."""
+    if isinstance(node, tuple):
+        return tuple(_moved(item, line, shift) for item in node)
+    if not isinstance(node, ast.Node):
+        return node
+    kind = type(node)
+    names = _NODE_FIELDS.get(kind)
+    if names is None:
+        names = _NODE_FIELDS[kind] = tuple(a.name for a in attrs.fields(kind) if a.name not in ("line", "column"))
+    values = [_moved(getattr(node, name), line, shift) for name in names]
+    return kind(*values, line=line, column=node.column + shift)
 
 
 def _with_keyword(items: list) -> list:

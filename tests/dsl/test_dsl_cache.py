@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from pathlib import Path
@@ -168,3 +169,19 @@ def test_a_rule_set_with_other_params_recompiles_only_the_rules_that_read_them(
     document = build_document({})
     assert [r.outcome.value for r in base.evaluate(document)] == ["fail", "pass"]
     assert [r.outcome.value for r in overridden.evaluate(document)] == ["pass", "pass"]
+
+
+def test_building_a_rule_set_pauses_the_cycle_collector_and_restores_it(tmp_path: Path) -> None:
+    seen: list[bool] = []
+    functions = {"collector_on": lambda: seen.append(gc.isenabled()) or True}
+    path = write_rules(tmp_path, PACK_HEADER + 'param on = collector_on()\nrule R-1 "t"\n  expect on\n')
+    assert gc.isenabled()
+    load_rule_set([path], functions=functions)
+    assert seen == [False] and gc.isenabled()
+    other = write_rules(tmp_path / "other", PACK_HEADER + 'param on = collector_on()\nrule R-2 "t"\n  expect on\n')
+    gc.disable()
+    try:
+        load_rule_set([other], functions=functions)
+        assert seen == [False, False] and not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()

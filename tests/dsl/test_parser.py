@@ -87,14 +87,31 @@ def test_placeholders_are_placed_in_the_file() -> None:
 
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=[str(p.relative_to(REPO)) for p in RULE_FILES])
-def test_dotted_placeholders_build_what_the_parser_builds(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``{a.b}`` skips the parser; with the shortcut off, every file gives the same tree and positions."""
+def test_placeholder_shortcuts_build_what_the_parser_builds(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``{a.b}`` skips the parser, a placeholder seen before is a moved copy of its first tree;
+    with both shortcuts off, every file gives the same tree and positions."""
     text = path.read_text(encoding="utf-8")
     quick = parse_text(text, str(path))
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value) -> None:
+            pass
+
     monkeypatch.setattr(parser._Build, "_dotted_name", lambda self, *args: None)
+    monkeypatch.setattr(parser, "_PLACEHOLDER_TREES", Forgetful())
     slow = parse_text(text, str(path))
     assert quick == slow
     assert node_positions(quick) == node_positions(slow)
+
+
+def test_a_repeated_placeholder_sits_where_it_is_written() -> None:
+    text = 'rule A-1 "t"\n  expect x\n  message "{(a ?? 0) - b}"\n  expect y\n    message "差额 {(a ?? 0) - b}"\n'
+    first, second = (stmt.message.parts[-1] for stmt in parse_text(text).rules[0].body)
+    assert first == second
+    assert node_positions(first) == [("Arith", 3, 22), ("Coalesce", 3, 14), ("Name", 3, 14), ("Number", 3, 19),
+                                     ("Name", 3, 24)]
+    assert node_positions(second) == [("Arith", 5, 27), ("Coalesce", 5, 19), ("Name", 5, 19), ("Number", 5, 24),
+                                      ("Name", 5, 29)]
 
 
 @pytest.mark.parametrize(("placeholder", "tree"), [
