@@ -165,6 +165,7 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
         errors.append(error)
 
     all_functions = {**BUILTINS, **dict(functions)}
+    functions_key = tuple(sorted((name, id(fn)) for name, fn in all_functions.items()))
     parsed: list[tuple[Path, str, ast.RuleFile]] = []
     for path in rule_files(paths):
         text = _read(path)
@@ -210,14 +211,14 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
                     continue
                 seen[decl_rule.id] = (str(path), decl_rule.line)
                 try:
-                    rules.append(_reuse_or_compile(decl_rule, rule_file, info, path, text, all_functions))
+                    rules.append(_reuse_or_compile(decl_rule, rule_file, info, path, text, all_functions, functions_key))
                 except RuleError as exc:
                     fail(exc)
     return RuleSet(tuple(pack_records), tuple(rules))
 
 
 def _reuse_or_compile(decl: ast.RuleDecl, rule_file: ast.RuleFile, info: _PackInfo, path: Path, text: str,
-                      functions: Mapping[str, Callable[..., Any]]) -> Rule:
+                      functions: Mapping[str, Callable[..., Any]], functions_key: tuple) -> Rule:
     """The rule compiled before from the same source, if the params it reads have the same values; else compile.
 
     A jurisdiction's rule set differs from the national one only in the params its
@@ -225,8 +226,7 @@ def _reuse_or_compile(decl: ast.RuleDecl, rule_file: ast.RuleFile, info: _PackIn
     """
     if not rule_file.content_hash:  # a declaration parsed on its own while checking: not cached
         return _compile_rule(decl, info, path, text, functions)
-    key = (str(path), rule_file.content_hash, decl.id, info.name, info.decl, tuple(sorted(info.params)),
-           tuple(sorted((name, id(fn)) for name, fn in functions.items())))
+    key = (str(path), rule_file.content_hash, decl.id, info.name, info.decl, tuple(sorted(info.params)), functions_key)
     compiled = _RULES.get(key)
     if compiled is None or any(repr(info.params[name]) != repr(value) for name, value in compiled.params.items()):
         compiled = _compile_rule(decl, info, path, text, functions)
