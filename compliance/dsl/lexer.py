@@ -150,16 +150,31 @@ class RuleLexer(Lexer):
                 raise UnlexableInput(text[pos])
             kind = found.lastgroup
             start, pos = found.span(kind)
-            if kind == "skip":
-                line += text.count("\n", start, pos)
-                line_start = text.rindex("\n", start, pos) + 1
-                continue
-            if kind == "end":
-                break
-            value = text[start:pos]
-            column = start - line_start + 1
-            if kind == "nl":
-                token = Tok(NL, value, line, column, start)
+            # Commonest first: words, operators, line ends; then strings and numbers.
+            if kind == "word":
+                value, state = text[start:pos], stack[-1]
+                if state in long_word_states:
+                    type_, value = self._word(text, start, value, states[state])
+                else:
+                    known = decided.get((state, value))
+                    if known is None:
+                        known = decided[state, value] = self._word(text, start, value, states[state])
+                    type_, value = known
+                pos = start + len(value)
+            elif kind == "op":
+                state, ahead = stack[-1], text[start : start + width]
+                known = decided.get((state, ahead))
+                if known is None:
+                    known = decided[state, ahead] = self._operator(text, start, states[state])
+                type_, value = known
+                pos = start + len(value)
+                if type_ in OPEN_BRACKETS:
+                    brackets += 1
+                elif type_ in CLOSE_BRACKETS and brackets:
+                    brackets -= 1
+            elif kind == "nl":
+                value = text[start:pos]
+                token = Tok(NL, value, line, start - line_start + 1, start)
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
@@ -169,29 +184,15 @@ class RuleLexer(Lexer):
                 yield from _indentation(token, indents)
                 last = token
                 continue
-            if kind == "word":
-                state = stack[-1]
-                if state in long_word_states:
-                    type_, value = self._word(text, start, value, states[state])
-                else:
-                    known = decided.get((state, value))
-                    if known is None:
-                        known = decided[state, value] = self._word(text, start, value, states[state])
-                    type_, value = known
-            elif kind == "op":
-                state, ahead = stack[-1], text[start : start + width]
-                known = decided.get((state, ahead))
-                if known is None:
-                    known = decided[state, ahead] = self._operator(text, start, states[state])
-                type_, value = known
-                if type_ in OPEN_BRACKETS:
-                    brackets += 1
-                elif type_ in CLOSE_BRACKETS and brackets:
-                    brackets -= 1
-            else:
-                type_ = "STRING" if kind == "string" else "NUMBER"
-            last = Tok(type_, value, line, column, start)
-            pos = start + len(value)
+            elif kind == "string" or kind == "number":
+                type_, value = ("STRING" if kind == "string" else "NUMBER"), text[start:pos]
+            elif kind == "skip":
+                line += text.count("\n", start, pos)
+                line_start = text.rindex("\n", start, pos) + 1
+                continue
+            else:  # the end, after trailing blanks
+                break
+            last = Tok(type_, value, line, start - line_start + 1, start)
             yield last
         while len(indents) > 1:
             indents.pop()
