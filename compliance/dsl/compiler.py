@@ -49,6 +49,11 @@ from compliance.dsl.values import (
 from compliance.errors import RuleError
 from compliance.model import Column, Document, Row, Section, Table
 
+try:  # the parser ``re`` itself uses, to see a pattern's structure
+    from re import _parser as _regex_parser  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser
+
 
 # ---- compile-time scope -----------------------------------------------------
 
@@ -709,15 +714,16 @@ class Compiler(RoundingBounds):
         if op == "matches":
             assert isinstance(node.right, ast.String)
             if _NESTED_REPEAT.search(node.right.value):
-                raise self.error(node.right, "a repeated group that itself repeats (like (a+)+) can take "
-                                             "exponential time; rewrite the regular expression without it")
+                raise self.error(node.right, _HAZARDS["repeat"])
             if _REPEATED_ALTERNATION.search(node.right.value):
-                raise self.error(node.right, "a group of alternatives that repeats (like (a|aa)+) can take "
-                                             "exponential time; rewrite the regular expression without it")
+                raise self.error(node.right, _HAZARDS["alternatives"])
             try:
                 pattern = re.compile(node.right.value)
             except re.error as exc:
                 raise self.error(node.right, f"invalid regular expression: {exc}") from None
+            hazard = _backtracking_hazard(_regex_parser.parse(node.right.value).data)
+            if hazard is not None:
+                raise self.error(node.right, _HAZARDS[hazard])
 
             def match(env: Env) -> bool:
                 value = left(env)
@@ -814,6 +820,43 @@ _NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
 #: A group with alternatives (an unescaped ``|``) under ``* + ? {``: alternatives that overlap,
 #: like ``(a|aa)+``, backtrack exponentially too, and telling overlap apart is not worth the risk.
 _REPEATED_ALTERNATION = re.compile(r"\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[*+?{]")
+_HAZARDS = {
+    "repeat": "a repeated group that itself repeats (like (a+)+) can take exponential time; "
+              "rewrite the regular expression without it",
+    "alternatives": "a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
+                    "rewrite the regular expression without it",
+}
+
+
+def _backtracking_hazard(items: Any, repeated: bool = False) -> str | None:
+    """``"repeat"`` or ``"alternatives"`` when the parsed pattern repeats a repeat or a choice, at any depth.
+
+    The textual checks above see one level of parentheses; this walks the
+    pattern as ``re`` parses it, so ``((a+)b)+`` and ``((a|ab)c)+`` are caught too.
+    A match is not counted in steps, so a pattern that backtracks exponentially
+    would hang the rule: such patterns are refused when the rule is compiled.
+    """
+    for op, argument in items:
+        if op in (_regex_parser.MAX_REPEAT, _regex_parser.MIN_REPEAT):
+            _low, high, body = argument
+            if high > 1 and repeated:
+                return "repeat"
+            found = _backtracking_hazard(body, repeated or high > 1)
+        elif op is _regex_parser.BRANCH:
+            if repeated:
+                return "alternatives"
+            found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1]) if h), None)
+        elif op is _regex_parser.SUBPATTERN:
+            found = _backtracking_hazard(argument[-1], repeated)
+        elif op in (_regex_parser.ASSERT, _regex_parser.ASSERT_NOT):
+            found = _backtracking_hazard(argument[1], repeated)
+        elif op is _regex_parser.GROUPREF_EXISTS:
+            found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1:] if a) if h), None)
+        else:
+            found = None
+        if found:
+            return found
+    return None
 
 _FUNCTION_TYPES: dict[str, Any] = {
     "sum": Decimal, "count": Decimal, "min": Decimal, "max": Decimal, "abs": Decimal, "round": Decimal,

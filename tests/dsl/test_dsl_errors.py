@@ -102,6 +102,13 @@ NAME_CASES = [
      REPEATED_ALTERNATIVES),
     ("counted alternatives", '  for table t:\n    expect t.title matches "^(?:收入|支出){1,2}表"\n', 3, 28,
      REPEATED_ALTERNATIVES),
+    ("a repeat inside a repeated group, nested", '  for table t:\n    expect t.title matches "((表+)合计)+"\n', 3, 28,
+     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
+     "rewrite the regular expression without it"),
+    ("alternatives inside a repeated group, nested", '  for table t:\n    expect t.title matches "((a|ab)c)+"\n', 3, 28,
+     REPEATED_ALTERNATIVES),
+    ("alternatives behind a lookahead in a repeat", '  for table t:\n    expect t.title matches "(x(?=a|ab))*"\n', 3, 28,
+     REPEATED_ALTERNATIVES),
     ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
      "invalid regular expression: missing ), unterminated subpattern at position 0"),
 ]
@@ -121,7 +128,8 @@ def test_name_errors_suggest_the_right_name(tmp_path: Path, label, body, line, c
     assert error.detail.splitlines()[0] == text.splitlines()[line + 1]
 
 
-@pytest.mark.parametrize("pattern", ["^(收入|支出)表$", "(a\\\\|b)+", "(费)?", "^表\\\\d+$"])
+@pytest.mark.parametrize("pattern", ["^(收入|支出)表$", "(a\\\\|b)+", "(费)?", "^表\\\\d+$", "((收入)(支出))+",
+                                     "(?:第[一二三]部分)?说明"])
 def test_safe_regular_expressions_are_accepted(tmp_path: Path, pattern: str) -> None:
     """Alternatives that do not repeat, an escaped bar, and a repeat without alternatives all compile."""
     body = f'  for table t:\n    expect t.title matches "{pattern}"\n'
