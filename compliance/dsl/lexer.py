@@ -267,8 +267,12 @@ _PUNCTUATION = [c for c in map(chr, range(33, 127)) if not c.isalnum()]
 
 
 def _first_chars(pattern: re.Pattern[str]) -> set[str]:
-    """The ASCII punctuation a regex operator can start with (the grammar's are one or two of it, like ``<=``)."""
-    return {c for c in _PUNCTUATION if pattern.match(c) or any(pattern.match(c + d) for d in _PUNCTUATION)}
+    """The ASCII punctuation a regex operator can start with (the grammar's are one or two of it, like ``<=``).
+
+    A second character is one the pattern names: tried with those only.
+    """
+    named = [d for d in _PUNCTUATION if d in pattern.pattern]
+    return {c for c in _PUNCTUATION if pattern.match(c) or any(pattern.match(c + d) for d in named)}
 
 
 def _indentation(token: Tok, indents: list[int]) -> Iterator[Tok]:

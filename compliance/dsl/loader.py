@@ -154,7 +154,12 @@ class _PackInfo:
     params: dict[str, Any] = attrs.field(factory=dict)
 
 
-def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
+def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Every rule file under ``paths`` with its text, read once."""
+    return [(path, _read(path)) for path in rule_files(paths)]
+
+
+def _build(sources: Sequence[tuple[Path, str]], functions: Mapping[str, Callable[..., Any]],
            params: Mapping[str, object], errors: list[RuleError] | None,
            overriding_packs: Sequence[str] = ()) -> RuleSet:
     """Build the rule set; with ``errors`` given, collect every error instead of raising the first."""
@@ -167,8 +172,7 @@ def _build(paths: Sequence[Path], functions: Mapping[str, Callable[..., Any]],
     all_functions = {**BUILTINS, **dict(functions)}
     functions_key = tuple(sorted((name, id(fn)) for name, fn in all_functions.items()))
     parsed: list[tuple[Path, str, ast.RuleFile]] = []
-    for path in rule_files(paths):
-        text = _read(path)
+    for path, text in sources:
         try:
             parsed.append((path, text, parse_file(path, text)))
         except RuleError as exc:
@@ -382,9 +386,9 @@ def load_rule_set(paths: Sequence[Path], *, functions: Mapping[str, Callable[...
     """
     functions = dict(functions or {})
     params = dict(params or {})
-    files = rule_files(paths)
+    sources = _sources(paths)
     key = (
-        tuple((str(p), content_hash(_read(p))) for p in files),
+        tuple((str(path), content_hash(text)) for path, text in sources),
         tuple(sorted((k, repr(v)) for k, v in params.items())),
         tuple(sorted((k, id(v)) for k, v in functions.items())),
         tuple(sorted(overriding_packs)),
@@ -392,7 +396,7 @@ def load_rule_set(paths: Sequence[Path], *, functions: Mapping[str, Callable[...
     cached = _COMPILED.get(key)
     if cached is None:
         with _collector_paused():
-            cached = _build(files, functions, params, None, tuple(overriding_packs))
+            cached = _build(sources, functions, params, None, tuple(overriding_packs))
         if len(_COMPILED) > 32:
             _COMPILED.clear()
         _COMPILED[key] = cached
@@ -405,7 +409,7 @@ def check_rule_files(paths: Sequence[Path], *, functions: Mapping[str, Callable[
     errors: list[RuleError] = []
     try:
         with _collector_paused():
-            _build(list(paths), dict(functions or {}), dict(params or {}), errors)
+            _build(_sources(paths), dict(functions or {}), dict(params or {}), errors)
     except RuleError as exc:  # unreadable or missing files
         errors.append(exc)
     return errors
