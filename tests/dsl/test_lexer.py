@@ -74,6 +74,12 @@ def test_shipped_rule_files_lex_alike(both, name: str) -> None:
     assert tokens[-1][2] >= text.rstrip().count("\n")  # read to the last line
 
 
+def test_windows_line_ends_lex_alike(both) -> None:
+    text = RULE_TEXTS["rules/national/arithmetic.rules"].replace("\n", "\r\n")
+    tokens = _check_same(both, text)
+    assert tokens[-1][2] >= text.rstrip().count("\n")
+
+
 @pytest.mark.parametrize("index", range(len(DOC_EXAMPLES)))
 def test_documented_examples_lex_alike(both, index: int) -> None:
     _check_same(both, 'pack doc.examples "文档示例"\n' + DOC_EXAMPLES[index])
