@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from lark.indenter import DedentError
 from lark.common import LexerConf
+from lark.indenter import DedentError
 from lark.lexer import Lexer
 
-#: Terminal names the grammar uses for layout, brackets and words.
+#: Terminal names the grammar uses for layout, brackets and words (Lark's indenter is set up from these too).
 NL, INDENT, DEDENT, NAME = "_NL", "_INDENT", "_DEDENT", "NAME"
 OPEN_BRACKETS = frozenset(("LPAR", "LSQB"))
 CLOSE_BRACKETS = frozenset(("RPAR", "RSQB"))

@@ -29,7 +29,7 @@ from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
-from compliance.dsl import ast
+from compliance.dsl import ast, lexer
 from compliance.dsl.cache import private_cache_dir
 from compliance.dsl.errors import rule_error
 from compliance.dsl.lexer import Fragment, RuleLexer, Tok, UnlexableInput
@@ -42,12 +42,14 @@ _PARSE_FAILURES = (UnexpectedInput, UnlexableInput, DedentError)
 
 
 class _RuleIndenter(Indenter):
-    NL_type = "_NL"
-    OPEN_PAREN_types = ["LPAR", "LSQB"]
-    CLOSE_PAREN_types = ["RPAR", "RSQB"]
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 4
+    """The reference parser's indentation, set up as the fast lexer's is."""
+
+    NL_type = lexer.NL
+    OPEN_PAREN_types = sorted(lexer.OPEN_BRACKETS)
+    CLOSE_PAREN_types = sorted(lexer.CLOSE_BRACKETS)
+    INDENT_type = lexer.INDENT
+    DEDENT_type = lexer.DEDENT
+    tab_len = lexer.TAB_LEN
 
 
 _OPTIONS: dict[str, Any] = dict(rel_to=__file__, parser="lalr", maybe_placeholders=False, start=["start", "expr"])
