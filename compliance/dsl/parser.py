@@ -1,4 +1,4 @@
-"""Parse rule files into the frozen AST; Lark stays inside this module.
+"""Parse rule files into the frozen AST; Lark is used here, in the lexer and in syntax_errors only.
 
 The grammar (``grammar.lark``, beside this file) is built lazily, twice over:
 
