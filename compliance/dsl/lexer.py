@@ -6,8 +6,7 @@ through them (see :mod:`compliance.dsl.parser`).  On the way to a successful
 parse, though, they spend most of the time of loading a rule set, so this
 lexer produces the same tokens faster:
 
-* the terminal patterns come from the grammar itself (Lark's ``lexer_conf``),
-  never written twice;
+* the terminal patterns come from the grammar itself (Lark's ``lexer_conf``);
 * one master regex splits the text into lexemes whose class is fixed by their
   first character: blanks, line breaks and comments, strings, numbers, words
   and operators;
@@ -18,8 +17,12 @@ lexer produces the same tokens faster:
 * indentation becomes ``_INDENT``/``_DEDENT`` tokens as ``lark.indenter``
   makes them, ignoring line breaks inside brackets.
 
-Any input this lexer cannot place gets a token the parser rejects, and the
-caller then asks Lark's own lexer for the error message.
+Where no terminal the parser accepts matches, this lexer hands over a token
+the parser rejects, or raises :class:`UnlexableInput` for a character no
+terminal starts with; either way the caller asks Lark's own lexer for the
+error message.  The terminals' patterns come from the grammar; their roles
+(layout, string, number, word, operator) are named here, and a terminal of
+another kind makes the lexer refuse the grammar.
 """
 
 from __future__ import annotations
@@ -117,12 +120,15 @@ class RuleLexer(Lexer):
         self.decided: dict[tuple[int, str], tuple[str, str]] = {}
         self.table: Any = None
         self.long_word_states: frozenset[int] = frozenset()
-        # Blanks in front of a token are part of its match: one match per token.  An ignored
-        # pattern that spans lines (an escaped line end) is a match of its own, to count lines.
-        blanks = [patterns[name].to_regexp() for name in conf.ignore if not _spans_lines(patterns[name])]
-        breaks = [patterns[name].to_regexp() for name in conf.ignore if _spans_lines(patterns[name])]
+        # One run of blanks in front of a token is part of its match: one match per token.  It
+        # is optional, not repeated: a repeated run of repeats ((?:[ \t]+)*) backtracks
+        # exponentially before a character nothing lexes.  Anything else ignored (an escaped
+        # line end, a second kind of blank) is a match of its own, to count lines.
+        ignored = [patterns[name] for name in conf.ignore]
+        blank = next((p.to_regexp() for p in ignored if not _spans_lines(p)), "(?!)")
+        skips = [p.to_regexp() for p in ignored if p.to_regexp() != blank]
         self.master = re.compile(
-            f"(?:{'|'.join(blanks)})*(?:(?P<skip>{'|'.join(breaks) or '(?!)'})|(?P<nl>{patterns[NL].to_regexp()})"
+            f"(?:{blank})?(?:(?P<skip>{'|'.join(skips) or '(?!)'})|(?P<nl>{patterns[NL].to_regexp()})"
             f"|(?P<string>{patterns['STRING'].to_regexp()})|(?P<number>{patterns['NUMBER'].to_regexp()})"
             f"|(?P<word>{word.pattern})|(?P<op>{'|'.join(_op_regexps(operators))})|(?P<end>\\Z))"
         )
@@ -158,14 +164,16 @@ class RuleLexer(Lexer):
                 else:
                     known = decided.get((state, value))
                     if known is None:
-                        known = decided[state, value] = self._word(text, start, value, states[state])
+                        known = self._word(text, start, value, states[state])
+                        _remember(decided, (state, value), known)
                     type_, value = known
                 pos = start + len(value)
             elif kind == "op":
                 state, ahead = stack[-1], text[start : start + width]
                 known = decided.get((state, ahead))
                 if known is None:
-                    known = decided[state, ahead] = self._operator(text, start, states[state])
+                    known = self._operator(text, start, states[state])
+                    _remember(decided, (state, ahead), known)
                 type_, value = known
                 pos = start + len(value)
                 if type_ in OPEN_BRACKETS:
@@ -179,6 +187,7 @@ class RuleLexer(Lexer):
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
                 if brackets:
+                    last = token  # Lark's indenter, too, places the closing dedents after it
                     continue
                 yield token
                 yield from _indentation(token, indents)
@@ -187,8 +196,9 @@ class RuleLexer(Lexer):
             elif kind == "string" or kind == "number":
                 type_, value = ("STRING" if kind == "string" else "NUMBER"), text[start:pos]
             elif kind == "skip":
-                line += text.count("\n", start, pos)
-                line_start = text.rindex("\n", start, pos) + 1
+                if "\n" in text[start:pos]:
+                    line += text.count("\n", start, pos)
+                    line_start = text.rindex("\n", start, pos) + 1
                 continue
             else:  # the end, after trailing blanks
                 break
@@ -210,7 +220,8 @@ class RuleLexer(Lexer):
         kinds = self.word_kinds.get(word)
         if kinds is None:
             whole = next((name for name, pattern in self.whole_words if pattern.fullmatch(word)), None)
-            kinds = self.word_kinds[word] = (whole, self.keywords.get(word))
+            kinds = (whole, self.keywords.get(word))
+            _remember(self.word_kinds, word, kinds)
         whole, keyword = kinds
         if whole is not None and whole in accepts:
             return whole, word
@@ -239,6 +250,16 @@ class RuleLexer(Lexer):
         raise UnlexableInput(text[pos])
 
 
+#: Entries a lexer keeps of what it decided; a long-running process reading ever new rules starts over.
+_MEMORY = 50_000
+
+
+def _remember(decided: dict, key: Any, value: Any) -> None:
+    if len(decided) >= _MEMORY:
+        decided.clear()
+    decided[key] = value
+
+
 def _spans_lines(pattern: Any) -> bool:
     return "\n" in pattern.value or "\\n" in pattern.value
 
@@ -253,11 +274,19 @@ def _op_regexps(operators: list) -> list[str]:
 
 
 def _operator_candidates(operators: list) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """For each character an operator can start with, the terminals that may match there, in Lark's order."""
+    """For each character an operator can start with, the terminals that may match there, in Lark's order.
+
+    Every terminal this lexer does not know by role is taken for an operator, which
+    must start with ASCII punctuation: a grammar that adds another kind of terminal
+    is refused here, not lexed wrongly.
+    """
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for terminal in operators:
         pattern = re.compile(terminal.pattern.to_regexp())
         firsts = terminal.pattern.value[:1] if terminal.pattern.type == "str" else _first_chars(pattern)
+        if not firsts or any(char not in _PUNCTUATION for char in firsts):
+            raise ValueError(f"the rule lexer cannot lex terminal {terminal.name} ({terminal.pattern.value!r}): "
+                             "teach compliance/dsl/lexer.py its role")
         for char in firsts:
             table.setdefault(char, []).append((terminal.name, pattern))
     return table

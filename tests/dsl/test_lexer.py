@@ -124,7 +124,7 @@ _PIECES = st.sampled_from([
     "expect", "message", "at", "related", "values", "when", "else", "severity", "error", "tags", "[", "]", "(",
     ")", ",", ".", ":", "=", "==", "!=", "<=", ">", "+", "-", "*", "/", "??", "~", "not", "and", "or", "exists",
     "missing", "contains", "matches", "within", "rounding", "any", "all", "none", "count", "true", "false", "if",
-    "then", "t", "rows", "x1", "名称", "12", "3.50", "# note", "\\\n",
+    "then", "t", "rows", "x1", "名称", "12", "3.50", "# note", "\\\n", "\f", " " * 30, "$", "＃", "!", '"unclosed',
 ])
 _LINE = st.tuples(st.sampled_from(["", "  ", "    ", "\t"]), st.lists(_PIECES, min_size=1, max_size=8))
 
