@@ -713,10 +713,6 @@ class Compiler(RoundingBounds):
             return (present if op == "exists" else (lambda env: not present(env))), bool
         if op == "matches":
             assert isinstance(node.right, ast.String)
-            if _NESTED_REPEAT.search(node.right.value):
-                raise self.error(node.right, _HAZARDS["repeat"])
-            if _REPEATED_ALTERNATION.search(node.right.value):
-                raise self.error(node.right, _HAZARDS["alternatives"])
             try:
                 pattern = re.compile(node.right.value)
             except re.error as exc:
@@ -815,11 +811,6 @@ _DISPATCH: dict[tuple[type, type], Callable[..., tuple[Fn, Any]]] = {}
 #: Nodes whose value is always a bool: a condition made of them needs no truthy().
 _BOOL_NODES = (ast.Compare, ast.Test, ast.Logic, ast.Not, ast.Bool)
 _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-#: A quantified group containing a quantifier: the shape of catastrophic backtracking.
-_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
-#: A group with alternatives (an unescaped ``|``) under ``* + ? {``: alternatives that overlap,
-#: like ``(a|aa)+``, backtrack exponentially too, and telling overlap apart is not worth the risk.
-_REPEATED_ALTERNATION = re.compile(r"\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[*+?{]")
 _HAZARDS = {
     "repeat": "a repeated group that itself repeats (like (a+)+) can take exponential time; "
               "rewrite the regular expression without it",
@@ -831,15 +822,17 @@ _HAZARDS = {
 def _backtracking_hazard(items: Any, repeated: bool = False) -> str | None:
     """``"repeat"`` or ``"alternatives"`` when the parsed pattern repeats a repeat or a choice, at any depth.
 
-    The textual checks above see one level of parentheses; this walks the
-    pattern as ``re`` parses it, so ``((a+)b)+`` and ``((a|ab)c)+`` are caught too.
-    A match is not counted in steps, so a pattern that backtracks exponentially
-    would hang the rule: such patterns are refused when the rule is compiled.
+    It walks the pattern as ``re`` parses it, so nesting shows however the
+    pattern is written: ``(a+)+``, ``((a+)b)+``, ``((a|ab)c)+``, ``(?:a?){24}``, and
+    the same inside an atomic group.  It is deliberately cautious: any variable
+    repeat or choice under a repeat is refused, although not every one
+    backtracks badly.  A match is not counted in steps, so a pattern that
+    backtracks exponentially would hang the rule.
     """
     for op, argument in items:
-        if op in (_regex_parser.MAX_REPEAT, _regex_parser.MIN_REPEAT):
-            _low, high, body = argument
-            if high > 1 and repeated:
+        if op in _REPEATS:
+            low, high, body = argument
+            if repeated and low != high:
                 return "repeat"
             found = _backtracking_hazard(body, repeated or high > 1)
         elif op is _regex_parser.BRANCH:
@@ -848,8 +841,11 @@ def _backtracking_hazard(items: Any, repeated: bool = False) -> str | None:
             found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1]) if h), None)
         elif op is _regex_parser.SUBPATTERN:
             found = _backtracking_hazard(argument[-1], repeated)
+        elif op is _ATOMIC_GROUP:
+            found = _backtracking_hazard(argument, repeated)
         elif op in (_regex_parser.ASSERT, _regex_parser.ASSERT_NOT):
-            found = _backtracking_hazard(argument[1], repeated)
+            # A lookaround is matched afresh wherever it is tried: only what is inside it counts.
+            found = _backtracking_hazard(argument[1])
         elif op is _regex_parser.GROUPREF_EXISTS:
             found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1:] if a) if h), None)
         else:
@@ -857,6 +853,11 @@ def _backtracking_hazard(items: Any, repeated: bool = False) -> str | None:
         if found:
             return found
     return None
+
+
+_REPEATS = tuple(getattr(_regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(_regex_parser, name))
+_ATOMIC_GROUP = getattr(_regex_parser, "ATOMIC_GROUP", object())  # Python 3.11+
 
 _FUNCTION_TYPES: dict[str, Any] = {
     "sum": Decimal, "count": Decimal, "min": Decimal, "max": Decimal, "abs": Decimal, "round": Decimal,

@@ -17,6 +17,7 @@ import gc
 import hashlib
 import os
 import tempfile
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -279,6 +280,9 @@ def _evaluate_params(packs: list[_PackInfo], functions: Mapping[str, Callable[..
                 except RuleRuntimeError as exc:
                     fail(rule_error(f"param {param.name!r} cannot be computed: {exc}", source=str(path),
                                     text=text, line=param.line, column=param.column))
+                except RecursionError:
+                    fail(rule_error(f"param {param.name!r} is nested too deeply", source=str(path),
+                                    text=text, line=param.line, column=param.column))
 
 
 def _apply_pack_overrides(packs: list[_PackInfo], overriding: Sequence[str], fail) -> None:
@@ -356,6 +360,11 @@ def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
 # ---- public entry points ------------------------------------------------------------
 
 
+_PAUSE = threading.Lock()
+_BUILDING = 0
+_COLLECTOR_WAS_ON = True
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a rule set is built.
@@ -365,13 +374,19 @@ def _collector_paused() -> Iterator[None]:
     free none, which took a third of the compile time.  Reference counting still
     frees everything else; the collector resumes, as it was, when the build ends.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _BUILDING, _COLLECTOR_WAS_ON
+    with _PAUSE:  # builds in several threads: the first pauses, the last restores what it found
+        if _BUILDING == 0:
+            _COLLECTOR_WAS_ON = gc.isenabled()
+            gc.disable()
+        _BUILDING += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _PAUSE:
+            _BUILDING -= 1
+            if _BUILDING == 0 and _COLLECTOR_WAS_ON:
+                gc.enable()
 
 
 

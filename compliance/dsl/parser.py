@@ -138,8 +138,8 @@ class _Build:
     """Lark's reduce callbacks: each gets the children of one grammar rule and returns an AST node.
 
     A node's ``line``/``column`` is where its text starts (its keyword, its first
-    operand), except an operator's (the operator) and a field's or method's (its
-    name), which say where the mistake a person looks for is.
+    operand), except an operator's (the operator), a field's or method's (its
+    name) and an index's (its ``[``), which say where the mistake a person looks for is.
     """
 
     def __init__(self) -> None:
@@ -481,7 +481,7 @@ def _dotted() -> re.Pattern[str]:
     return re.compile(rf" *({word})((?:\.{word})*) *")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _is_plain_name(word: str) -> bool:
     """Whether the expression ``word`` alone parses as a name (after a dot, any word does)."""
     try:
@@ -537,10 +537,15 @@ def _parse(text: str, source: str, start: str = "start", *, context_text: str | 
         context.text, context.lines, context.source, context.starts = saved
 
 
+#: Lark's Indenter keeps its state on the one instance the reference parser has: one error at a time.
+_REFERENCE = threading.RLock()
+
+
 def _reference_error(text: str, start: str) -> UnexpectedInput:
     """The exception Lark's own lexer and indenter raise for ``text``, which the fast parser refused."""
     try:
-        _reference_lark().parse(text, start=start)
+        with _REFERENCE:
+            _reference_lark().parse(text, start=start)
     except UnexpectedInput as exc:
         return exc
     raise AssertionError(f"the rule lexer refused text that Lark's lexer accepts: {text!r}")  # pragma: no cover
@@ -549,14 +554,15 @@ def _reference_error(text: str, start: str) -> UnexpectedInput:
 def _syntax_error(text: str, source: str, *, context_text: str | None = None) -> RuleError:
     """The user-facing error for ``text``, which does not parse."""
     full_text = context_text if context_text is not None else text
-    try:
-        exc = _reference_error(text, "start")
-    except DedentError:
-        return rule_error(
-            "inconsistent indentation: this line lines up with no enclosing block",
-            source=source, text=full_text, line=dedent_line(text), column=1,
-        )
-    return syntax_error(exc, text, source, _reference_lark())
+    with _REFERENCE:  # naming the mistake parses the examples of common mistakes with the same parser
+        try:
+            exc = _reference_error(text, "start")
+        except DedentError:
+            return rule_error(
+                "inconsistent indentation: this line lines up with no enclosing block",
+                source=source, text=full_text, line=dedent_line(text), column=1,
+            )
+        return syntax_error(exc, text, source, _reference_lark())
 
 
 def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
@@ -567,6 +573,8 @@ def parse_text(text: str, source: str = "<rules>") -> ast.RuleFile:
         rule_file = _parse(text, source)
     except _PARSE_FAILURES:
         raise _syntax_error(text, source) from None
+    except RecursionError:  # a message placeholder nested hundreds deep, copied to a second message
+        raise RuleError("expressions are nested too deeply", source=source) from None
     return attrs.evolve(rule_file, content_hash=content_hash(text))
 
 
@@ -590,6 +598,9 @@ def parse_each_declaration(text: str, source: str) -> tuple[ast.RuleFile, list[R
             continue
         except RuleError as exc:
             errors.append(exc)
+            continue
+        except RecursionError:
+            errors.append(RuleError("expressions are nested too deeply", source=source, line=begin + 1, column=1))
             continue
         pack = pack or part.pack
         params += part.params

@@ -112,6 +112,15 @@ def _label_by_line(text: str, line: int, found: str) -> str | None:
     return next(label for label in _MISTAKES if label.startswith(key))
 
 
+def _label_fits(label: str, found: str) -> bool:
+    """Labels about a misused ``=`` or a missing colon name what the parser stopped at; others fit any."""
+    if "single =" in label:
+        return "=" in found
+    if label.startswith("a for line ends with a colon"):
+        return found == "end of line"
+    return True
+
+
 def _expected_words(lark: Lark, expected: set[str] | frozenset[str]) -> str:
     words: set[str] = set()
     for name in expected:
@@ -165,6 +174,8 @@ def syntax_error(exc: UnexpectedInput, text: str, source: str, lark: Lark) -> Ru
         char = text.splitlines()[line - 1][column - 1 : column] if line <= len(text.splitlines()) else ""
         found = f"character {char!r}"
         expected = exc.allowed or set()
+    if label and not _label_fits(label, found):
+        label = None  # the parser state matched an example, but what is wrong here is something else
     if not label:
         label = _label_by_line(text, line, found)
     message = f"syntax error: unexpected {found}"
