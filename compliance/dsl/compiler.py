@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 
 from compliance.dsl import ast, loops
 from compliance.dsl.errors import did_you_mean, rule_error
-from compliance.dsl.functions import Missing, format_value, fuzzy_match, truthy
+from compliance.dsl.functions import Missing, describe, format_value, fuzzy_match, truthy
 from compliance.dsl.rounding import RoundingBounds
 from compliance.dsl.schema import METHODS, MODEL_TYPES, TYPE_NAMES, Many, fields_of
 from compliance.dsl.values import (

@@ -279,3 +279,11 @@ rule R-1 "序号" severity note
 '''
     result = run_rules(tmp_path, text, TABLES)["R-1"]
     assert [f.message for f in result.findings] == ["表3「政府办公厅」层级 2"]
+
+
+def test_a_source_without_such_elements_at_run_time_is_an_error_that_says_so(tmp_path: Path) -> None:
+    # A plugin function's result has no static type: the kind of its elements is checked when the rule runs.
+    result = run_rules(tmp_path, 'rule R-1 "t"\n  for row r in pick():\n    expect true\n', {},
+                       functions={"pick": lambda: "文字"})["R-1"]
+    assert result.outcome is Outcome.ERROR
+    assert [f.message for f in result.findings] == ["规则 R-1 在本文档上执行失败：文字「文字」中没有row类元素"]
