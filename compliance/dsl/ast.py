@@ -7,8 +7,10 @@ so a parsed file can be cached across runs keyed on its content hash.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
+import attrs
 from attrs import field, frozen
 
 
@@ -18,6 +20,12 @@ class Node:
 
     line: int = field(eq=False, kw_only=True, default=0)
     column: int = field(eq=False, kw_only=True, default=0)
+
+
+@functools.lru_cache(maxsize=None)
+def content_fields(cls: type) -> tuple[str, ...]:
+    """A node class's fields other than its position, in declaration order."""
+    return tuple(a.name for a in attrs.fields(cls) if a.name not in ("line", "column"))
 
 
 # ---- expressions -----------------------------------------------------------

@@ -24,13 +24,9 @@ _NODE_TYPES: dict[str, type] = {
     name: cls for name, cls in vars(ast).items()
     if isinstance(cls, type) and attrs.has(cls) and issubclass(cls, ast.Node)
 }
-#: The fields written after the position, in order, for each node class.
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(a.name for a in attrs.fields(cls) if a.name not in ("line", "column")) for cls in _NODE_TYPES.values()
-}
 #: Each node class's tag and a getter of its position and fields at once.
 _ENCODERS: dict[type, tuple[str, Any]] = {
-    cls: (name, attrgetter("line", "column", *_FIELDS[cls])) for name, cls in _NODE_TYPES.items()
+    cls: (name, attrgetter("line", "column", *ast.content_fields(cls))) for name, cls in _NODE_TYPES.items()
 }
 
 

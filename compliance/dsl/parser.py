@@ -492,7 +492,6 @@ def _is_plain_name(word: str) -> bool:
 
 #: Message placeholders parsed so far: the tree and the column it was parsed at.
 _PLACEHOLDER_TREES: dict[str, tuple[ast.Node, int]] = {}
-_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _moved(node: Any, line: int, shift: int) -> Any:
@@ -501,12 +500,8 @@ def _moved(node: Any, line: int, shift: int) -> Any:
         return tuple(_moved(item, line, shift) for item in node)
     if not isinstance(node, ast.Node):
         return node
-    kind = type(node)
-    names = _NODE_FIELDS.get(kind)
-    if names is None:
-        names = _NODE_FIELDS[kind] = tuple(a.name for a in attrs.fields(kind) if a.name not in ("line", "column"))
-    values = [_moved(getattr(node, name), line, shift) for name in names]
-    return kind(*values, line=line, column=node.column + shift)
+    values = [_moved(getattr(node, name), line, shift) for name in ast.content_fields(type(node))]
+    return type(node)(*values, line=line, column=node.column + shift)
 
 
 def _with_keyword(items: list) -> list:
