@@ -830,29 +830,34 @@ def _backtracking_hazard(items: Any, repeated: bool = False) -> str | None:
     backtracks exponentially would hang the rule.
     """
     for op, argument in items:
-        if op in _REPEATS:
-            low, high, body = argument
-            if repeated and low != high:
-                return "repeat"
-            found = _backtracking_hazard(body, repeated or high > 1)
-        elif op is _regex_parser.BRANCH:
-            if repeated:
-                return "alternatives"
-            found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1]) if h), None)
-        elif op is _regex_parser.SUBPATTERN:
-            found = _backtracking_hazard(argument[-1], repeated)
-        elif op is _ATOMIC_GROUP:
-            found = _backtracking_hazard(argument, repeated)
-        elif op in (_regex_parser.ASSERT, _regex_parser.ASSERT_NOT):
-            # A lookaround is matched afresh wherever it is tried: only what is inside it counts.
-            found = _backtracking_hazard(argument[1])
-        elif op is _regex_parser.GROUPREF_EXISTS:
-            found = next((h for h in (_backtracking_hazard(a, repeated) for a in argument[1:] if a) if h), None)
-        else:
-            found = None
-        if found:
-            return found
+        if op in _REPEATS and repeated and argument[0] != argument[1]:
+            return "repeat"
+        if op is _regex_parser.BRANCH and repeated:
+            return "alternatives"
+        for part, under_repeat in _regex_parts(op, argument, repeated):
+            found = _backtracking_hazard(part, under_repeat)
+            if found:
+                return found
     return None
+
+
+def _regex_parts(op: Any, argument: Any, repeated: bool) -> list[tuple[Any, bool]]:
+    """The sub-patterns of one parsed item, each with whether it stands under a repeat."""
+    if op in _REPEATS:
+        _low, high, body = argument
+        return [(body, repeated or high > 1)]
+    if op is _regex_parser.BRANCH:
+        return [(alternative, repeated) for alternative in argument[1]]
+    if op is _regex_parser.SUBPATTERN:
+        return [(argument[-1], repeated)]
+    if op is _ATOMIC_GROUP:
+        return [(argument, repeated)]
+    if op in (_regex_parser.ASSERT, _regex_parser.ASSERT_NOT):
+        # A lookaround is matched afresh wherever it is tried: only what is inside it counts.
+        return [(argument[1], False)]
+    if op is _regex_parser.GROUPREF_EXISTS:
+        return [(branch, repeated) for branch in argument[1:] if branch]
+    return []
 
 
 _REPEATS = tuple(getattr(_regex_parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
