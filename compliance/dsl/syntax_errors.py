@@ -36,9 +36,13 @@ _TERMINAL_WORDS = {
     "RSQB": '"]"',
 }
 
+USE_DOUBLE_EQUALS = "use == to compare; a single = only binds a name in let and param"
+FOR_NEEDS_COLON = "a for line ends with a colon, e.g. `for table t where t.empty:`"
+LET_SINGLE_EQUALS = "let binds a name with a single =, e.g. let total = sum(xs)"
+
 #: Common mistakes, each with examples that make the parser fail in the same state.
 _MISTAKES: dict[str, list[str]] = {
-    "use == to compare; a single = only binds a name in let and param": [
+    USE_DOUBLE_EQUALS: [
         "rule A-1 \"t\"\n  expect x = 1\n",
         "rule A-1 \"t\"\n  for t in tables where t.number = \"1\":\n    expect true\n",
         "rule A-1 \"t\"\n  when x = 1\n",
@@ -48,7 +52,7 @@ _MISTAKES: dict[str, list[str]] = {
         "rule A-1 \"t\"\n  expect \"a\" = 1\n",
         "rule A-1 \"t\"\n  expect 1 = 1\n",
     ],
-    "a for line ends with a colon, e.g. `for table t where t.empty:`": [
+    FOR_NEEDS_COLON: [
         "rule A-1 \"t\"\n  for t in tables\n    expect true\n",
         "rule A-1 \"t\"\n  for table t\n    expect true\n",
         "rule A-1 \"t\"\n  for table t where t.empty\n    expect true\n",
@@ -69,7 +73,7 @@ _MISTAKES: dict[str, list[str]] = {
         "rule A-1 \"t\"\n  expect true\n  message 缺少\n",
         "rule A-1 \"t\"\n  expect true\n  message x\n",
     ],
-    "let binds a name with a single =, e.g. let total = sum(xs)": [
+    LET_SINGLE_EQUALS: [
         "rule A-1 \"t\"\n  let x == 1\n",
         "rule A-1 \"t\"\n  let x\n",
     ],
@@ -98,27 +102,29 @@ def _with_context(examples: dict[str, list[str]]) -> dict[str, list[str]]:
 _MISTAKE_EXAMPLES = _with_context(_MISTAKES)
 
 
+#: What the parser must have stopped at for a mistake's label to apply; other labels apply to anything.
+_FOUND_FOR_LABEL: dict[str, frozenset[str]] = {
+    USE_DOUBLE_EQUALS: frozenset({"'='"}),
+    LET_SINGLE_EQUALS: frozenset({"'='", "end of line"}),
+    FOR_NEEDS_COLON: frozenset({"end of line"}),
+}
+
+
 def _label_by_line(text: str, line: int, found: str) -> str | None:
     """Labels for mistakes whose parser state depends on the context (nesting) they occur in."""
     lines = text.splitlines()
     words = lines[line - 1].split() if 1 <= line <= len(lines) else []
     first = words[0] if words else ""
     if found == "'='":
-        key = "let binds" if first in ("let", "param") else "use =="
-    elif found == "end of line" and first == "for":
-        key = "a for line"
-    else:
-        return None
-    return next(label for label in _MISTAKES if label.startswith(key))
+        return LET_SINGLE_EQUALS if first in ("let", "param") else USE_DOUBLE_EQUALS
+    if found == "end of line" and first == "for":
+        return FOR_NEEDS_COLON
+    return None
 
 
 def _label_fits(label: str, found: str) -> bool:
-    """Labels about a misused ``=`` or a missing colon name what the parser stopped at; others fit any."""
-    if "single =" in label:
-        return "=" in found
-    if label.startswith("a for line ends with a colon"):
-        return found == "end of line"
-    return True
+    """Whether the parser stopped at what the label is about (a state can match an example by chance)."""
+    return found in _FOUND_FOR_LABEL.get(label, frozenset({found}))
 
 
 def _expected_words(lark: Lark, expected: set[str] | frozenset[str]) -> str:

@@ -24,6 +24,9 @@ SYNTAX_CASES = [
     ("stray character after an operand", 'rule A-1 "t"\n  expect a    $\n', 2, 15,
      "syntax error: unexpected character '$'; expected \"(\", \")\", \",\", \".\", \":\", \"??\", …",
      "  expect a    $\n              ^"),
+    ("let without a value", 'rule A-1 "t"\n  let x\n', 2, 8,
+     "syntax error: unexpected end of line; let binds a name with a single =, e.g. let total = sum(xs)",
+     "  let x\n       ^"),
     # Sixty blanks before it: a lexer that backtracked over runs of blanks would not come back.
     ("stray character after many blanks", 'rule A-1 "t"\n  expect a' + " " * 60 + "＃ 注\n", 2, 71,
      "syntax error: unexpected character '＃'", "  expect a" + " " * 60 + "＃ 注\n" + " " * 70 + "^"),
