@@ -113,7 +113,6 @@ class RuleLexer(Lexer):
         self.long_words = [(t.name, re.compile(t.pattern.to_regexp())) for t in terminals if t.name in _LONG_WORDS]
         self.keyword_order = [(t.pattern.value, t.name) for t in terminals if t.name in keywords.values()]
         self.operators = _operator_candidates(operators)
-        self.word_kinds: dict[str, tuple[str | None, str | None]] = {}
         self.operator_width = max(t.pattern.max_width for t in operators)
         # What a word or an operator is in a parser state depends on nothing else (but for pack
         # names and rule ids, which run on past the word): decided once, then looked up.
@@ -217,14 +216,10 @@ class RuleLexer(Lexer):
                     value = found.group()
                     keyword = self.keywords.get(value)
                     return (keyword if keyword in accepts else name), value
-        kinds = self.word_kinds.get(word)
-        if kinds is None:
-            whole = next((name for name, pattern in self.whole_words if pattern.fullmatch(word)), None)
-            kinds = (whole, self.keywords.get(word))
-            _remember(self.word_kinds, word, kinds)
-        whole, keyword = kinds
-        if whole is not None and whole in accepts:
-            return whole, word
+        for name, pattern in self.whole_words:  # a quantifier word (any, count), where one may stand
+            if name in accepts and pattern.fullmatch(word):
+                return name, word
+        keyword = self.keywords.get(word)
         if keyword is not None and keyword in accepts:
             return keyword, word
         if NAME in accepts:
