@@ -147,7 +147,7 @@ class _Build:
 
     def _start(self, item: Any) -> dict[str, int]:
         if isinstance(item, Tok):
-            return {"line": item.line, "column": item.column}
+            return _at(item)
         known = self.context.starts.get(id(item))
         if known is not None:
             return {"line": known[0], "column": known[1]}
