@@ -10,7 +10,7 @@ language and Python checks in plugins both use it.
 from __future__ import annotations
 
 import bisect
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from compliance.findings import Location
 from compliance.model import (
@@ -35,15 +35,18 @@ class LocationIndex:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        # id() keys: model objects are frozen and live as long as the document.
-        self._row_table: dict[int, Table] = {}
-        self._cell_owner: dict[int, tuple[Table, Row]] = {}
-        self._indicator_perf: dict[int, PerfTable] = {}
-        for table in document.tables:
-            self._index_table(table)
-        for perf in document.perf_tables:
-            for indicator in perf.indicators:
-                self._indicator_perf[id(indicator)] = perf
+        # id() keys: model objects are frozen and live as long as the document.  A side of a
+        # two-sided table shares its cells with the whole table; the first owner in document
+        # order (the whole table) is the one named, so owners are entered last to first.
+        owners = [(table, row) for table in _tables(document.tables) for row in table.rows]
+        owners.reverse()
+        self._row_table: dict[int, Table] = {id(row): table for table, row in owners}
+        self._cell_owner: dict[int, tuple[Table, Row]] = {
+            id(cell): owner for owner in owners for cell in owner[1].cells
+        }
+        self._indicator_perf: dict[int, PerfTable] = {
+            id(indicator): perf for perf in document.perf_tables for indicator in perf.indicators
+        }
         self._section_starts: list[int] = []
         self._section_paths: list[str] = []
         self._section_by_id: dict[int, str] = {}
@@ -57,14 +60,6 @@ class LocationIndex:
         # Filled as findings ask: a table's column paths by position, rows as a reviewer names them.
         self._column_paths: dict[int, dict[int, tuple[str, ...]]] = {}
         self._row_labels: dict[int, tuple[Row, str]] = {}
-
-    def _index_table(self, table: Table) -> None:
-        for row in table.rows:
-            self._row_table.setdefault(id(row), table)
-            for cell in row.cells:
-                self._cell_owner.setdefault(id(cell), (table, row))
-        for side in table.sides:
-            self._index_table(side)
 
     def section_at(self, line: int) -> str | None:
         """The heading path of the innermost section starting at or before ``line``."""
@@ -150,6 +145,13 @@ class LocationIndex:
 def row_label(row: Row) -> str:
     """A row as a reviewer names it: its code parts and its label (``201 03 02 一般行政管理事务``)."""
     return " ".join(part for part in (*row.code, row.label) if part).strip()
+
+
+def _tables(tables: Iterable[Table]) -> Iterator[Table]:
+    """Every table and, after each, its sides (and theirs), in document order."""
+    for table in tables:
+        yield table
+        yield from _tables(table.sides)
 
 
 def _section_paths(sections: Iterable[Section], parents: tuple[str, ...]):
