@@ -117,6 +117,14 @@ def test_projects_are_found_under_a_name_that_drops_a_word(document) -> None:
     assert narrative.project_row(document, "办公楼维修项目") is None
 
 
+def test_name_likeness_counts_each_shared_character_pair_as_often_as_both_names_print_it() -> None:
+    # 北京 twice in each: 2 shared pairs of 3 + 4, not 1; a one-character name compares characters.
+    assert narrative._similarity("北京北京", "北京市北京") == D(4) / D(7)
+    assert narrative._similarity("北京北京", "北京") == D("0.5")
+    assert narrative._similarity("京", "北 京") == D(2) / D(3)
+    assert narrative._similarity("", "北京") == D(0) and narrative._similarity("北京", "北·京") == D(1)
+
+
 def _pairs(document, project: str) -> list[tuple[str, str, Decimal, Decimal]]:
     perf = narrative.project_perf(document, project)
     plan = narrative.project_allocation(document, project)

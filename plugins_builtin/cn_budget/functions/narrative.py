@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
@@ -26,7 +27,7 @@ from attrs import frozen
 from compliance.dsl import needs_document
 from compliance.dsl.memo import current_memo, evaluation_table
 from compliance.dsl.functions import half_unit, normalize_text
-from compliance.model import Document, Fact, Indicator, PerfTable, Row, Table
+from compliance.model import Column, Document, Fact, Indicator, PerfTable, Row, Table
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.facts import subject_path
 from plugins_builtin.cn_budget.functions.units import to_unit
@@ -149,6 +150,10 @@ class _Index:
                 self.tables[table.kind] = table
         #: Rows by normalised label, per table (id): labels are compared many times.
         self.labels: dict[int, dict[str, Row]] = {}
+        #: Each label's comparison key: the same 科目 names recur in many tables.
+        self.keys: dict[str, str] = {}
+        #: The amount column a reference names, per table (id) and column selector.
+        self.columns: dict[tuple[int, str], Column | None] = {}
         #: What each fact (id) is tied to, computed once for all rules that ask.
         self.figures: dict[int, tuple[Mapping[str, Any], ...]] = {}
         self.links: dict[int, tuple[Link, str] | None] = {}
@@ -165,9 +170,23 @@ class _Index:
             # Built whole, then published: with --jobs another thread may read the entry at any moment.
             rows = {}
             for row in table.rows:
-                rows.setdefault(_key(row.label), row)
+                rows.setdefault(self.key(row.label), row)
             self.labels[id(table)] = rows
-        return rows.get(_key(label))
+        return rows.get(self.key(label))
+
+    def key(self, label: str) -> str:
+        """``_key(label)``, worked out once per label."""
+        found = self.keys.get(label)
+        if found is None:
+            found = self.keys[label] = _key(label)
+        return found
+
+    def amount_column(self, table: Table, wanted: str) -> Column | None:
+        """The amount column ``wanted`` selects ("first", a header name or a path ending), once per table."""
+        key = (id(table), wanted)
+        if key not in self.columns:
+            self.columns[key] = _amount_column(table, wanted)
+        return self.columns[key]
 
     def _walk(self, section: Any, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
         path, titles = path + (section.key,), titles + (section.title,)
@@ -210,10 +229,6 @@ def _key(label: str) -> str:
     return normalize_text(_strip_label(label))
 
 
-def _same(a: str, b: str) -> bool:
-    return _key(a) == _key(b)
-
-
 _LABEL_NOISE = re.compile(r"^(?:其中\s*[:：]\s*|\d+[.．、]\s*|[一二三四五六七八九十]+、)|（小计）$|\(小计\)$")
 
 
@@ -225,18 +240,19 @@ def _find_row(index: "_Index", table: Table, selector: str, subject: str) -> Row
     if selector == "total":
         return table.total
     if selector == "path":
-        return _row_by_path(table, subject_path(subject))
+        return _row_by_path(index, table, subject_path(subject))
     return index.row_by_label(table, selector.split(":", 1)[1])
 
 
-def _row_by_path(table: Table, path: Sequence[str]) -> Row | None:
+def _row_by_path(index: _Index, table: Table, path: Sequence[str]) -> Row | None:
     """The row reached by following 类 → 款 → 项 names down the code hierarchy."""
     if not path:
         return None
     candidates: Iterable[Row] = [r for r in table.rows if r.level == 1]
     found: Row | None = None
     for name in path:
-        found = next((r for r in candidates if _same(r.label, name)), None)
+        wanted = index.key(name)
+        found = next((r for r in candidates if index.key(r.label) == wanted), None)
         if found is None:
             return None
         candidates = found.children
@@ -257,11 +273,7 @@ def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, A
         return _ref(None, f"文档未公开「{_TITLES.get(ref.table, ref.table)}」", None, False)
     table = _side(table, ref.side)
     row = _find_row(index, table, ref.row.replace("{name}", name), fact.subject)
-    wanted = ref.column.replace("{name}", name)
-    column = table.amount_columns[0] if wanted == "first" and table.amount_columns else (
-        table.column(tuple(wanted.split("/"))) if wanted != "first" else None)
-    if column is not None and column.role != "amount":
-        column = None
+    column = index.amount_column(table, ref.column.replace("{name}", name))
     label = table.label if table.number else table.title
     if row is None or column is None:
         what = "行" if row is None else "列"
@@ -286,6 +298,13 @@ def _perf_reference(document: Document, ref: Ref) -> Mapping[str, Any] | None:
     what = "部门整体绩效目标表" if kind == "department" else f"{len(perfs)} 张项目支出绩效目标表"
     place = f"{what}「{key}」" + ("合计" if len(perfs) > 1 else "")
     return _ref(total, place, perfs, True)
+
+
+def _amount_column(table: Table, wanted: str) -> Column | None:
+    if wanted == "first":
+        return table.amount_columns[0] if table.amount_columns else None
+    column = table.column(tuple(wanted.split("/")))
+    return column if column is not None and column.role == "amount" else None
 
 
 def _ref(value: Decimal | None, place: str, at: Any, found: bool) -> Mapping[str, Any]:
@@ -350,24 +369,43 @@ def as_printed(value: Decimal | None, like: Decimal | None) -> Decimal | None:
 
 
 def _similarity(a: str, b: str) -> Decimal:
-    """Dice coefficient of the character pairs of two names (single characters when either is one long)."""
-    a, b = normalize_text(a), normalize_text(b)
+    """Dice coefficient of the character pairs of two names (single characters when either is one long).
+
+    Pairs shared are counted as a multiset: a pair printed twice in both names counts twice.
+    """
+    return _dice(_name_pairs(a), _name_pairs(b))
+
+
+def _dice(name_a: tuple[str, Counter[str]], name_b: tuple[str, Counter[str]]) -> Decimal:
+    """:func:`_similarity` of two names as :func:`_name_pairs` gives them."""
+    (a, pairs_a), (b, pairs_b) = name_a, name_b
     if not a or not b:
         return Decimal(0)
     if a == b:
         return Decimal(1)
     if len(a) < 2 or len(b) < 2:
-        pairs_a, pairs_b = list(a), list(b)
-    else:
-        pairs_a = [a[i : i + 2] for i in range(len(a) - 1)]
-        pairs_b = [b[i : i + 2] for i in range(len(b) - 1)]
-    remaining = list(pairs_b)
-    common = 0
-    for pair in pairs_a:
-        if pair in remaining:
-            remaining.remove(pair)
-            common += 1
-    return Decimal(2 * common) / Decimal(len(pairs_a) + len(pairs_b))
+        pairs_a, pairs_b = Counter(a), Counter(b)
+    common = sum(min(pairs_a[pair], pairs_b[pair]) for pair in pairs_a.keys() & pairs_b.keys())
+    return Decimal(2 * common) / Decimal(sum(pairs_a.values()) + sum(pairs_b.values()))
+
+
+def _name_pairs(name: str) -> tuple[str, Counter[str]]:
+    """A name normalised, with its character pairs counted.
+
+    Rules match every project name against every row, perf table and allocation
+    list: each name is read once per evaluation.
+    """
+    if name.__class__ is not str:
+        return _count_pairs(normalize_text(name))
+    known = evaluation_table("narrative.name_pairs")
+    found = known.get(name)
+    if found is None:
+        found = known[name] = _count_pairs(normalize_text(name))
+    return found
+
+
+def _count_pairs(text: str) -> tuple[str, Counter[str]]:
+    return text, Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
 #: How alike two project names must be to be one project printed two ways (a dropped 人民 is alike).
@@ -452,11 +490,13 @@ def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, A
 def _cost_pairs(perf: PerfTable, allocation: Fact) -> tuple[Mapping[str, Any], ...]:
     indicators = [i for i in perf.indicators if is_cost_indicator(i)]
     items = list(allocation.items)
+    item_names = [_name_pairs(_cost_name(item.subject)) for item in items]
     scored = []
     for i_index, indicator in enumerate(indicators):
         value = to_unit(indicator.target.value, indicator.target.unit.strip(), allocation.unit or "万元")
+        indicator_name = _name_pairs(_cost_name(indicator.name))
         for j_index, item in enumerate(items):
-            names = _similarity(_cost_name(indicator.name), _cost_name(item.subject))
+            names = _dice(indicator_name, item_names[j_index])
             amount = _amount_score(value, item.amount)
             if names >= NAME_SIMILARITY or (amount > 0 and names > 0):
                 scored.append((names + amount, i_index, j_index, value))
