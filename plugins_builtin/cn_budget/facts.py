@@ -59,6 +59,8 @@ _LEADING_NOUN = re.compile(r"^(?:\d+[.．、]\s*)?(?:其中[:：])?\s*([^\d\s，
 
 #: A functional-classification path spelled in prose: "一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）".
 CODE_PATH = re.compile(r"(?P<name>.+?)[（(](?P<level>类|款|项)[）)]")
+#: The item number a 类/款/项 name may start with ("1. 教育支出").
+_ITEM_NUMBER = re.compile(r"^\d+[.．、]\s*")
 #: A clause or sentence opening the parts of the figure before it ("其中：", "包括：").
 BREAKDOWN_OPENER = re.compile(r"^(?:其中|包括)\s*[:：]")
 #: A paragraph ending so announces that the paragraphs after it list the parts.
@@ -350,7 +352,7 @@ def subject_path(subject: str) -> tuple[str, ...]:
     """The 类/款/项 names a subject spells: "教育支出（类）进修及培训（款）培训支出（项）" → three names."""
     names = []
     for match in CODE_PATH.finditer(subject):
-        name = re.sub(r"^\d+[.．、]\s*", "", match.group("name")).strip()
+        name = _ITEM_NUMBER.sub("", match.group("name")).strip()
         names.append(name)
     return tuple(names)
 
