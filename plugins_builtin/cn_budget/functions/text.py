@@ -358,28 +358,30 @@ def _reason_paragraph(document: Document, fact: Fact) -> Paragraph | None:
     pattern = _REASON_PARAGRAPH.get(fact.direction or "")
     if pattern is None:
         return None
-    line = fact.span.start_line
-    for first, last, candidate in per_evaluation("text.reason_candidates", document, _reason_candidates):
-        if first <= line <= last:
-            return candidate if candidate is not None and pattern.search(candidate.text) else None
-    return None
+    candidate = per_evaluation("text.reason_candidates", document, _reason_candidates).get(fact.span.start_line)
+    return candidate if candidate is not None and pattern.search(candidate.text) else None
 
 
-def _reason_candidates(document: Document) -> list[tuple[int, int, Paragraph | None]]:
-    """Each paragraph's lines, in section order, with the first later paragraph of its section that states no change."""
+def _reason_candidates(document: Document) -> dict[int, Paragraph | None]:
+    """For each line of a paragraph, the first later paragraph of its section that states no change.
+
+    A line is answered for the first paragraph holding it, in section order.
+    """
     changes = {f.span.start_line for f in document.facts if f.kind == "change"}
-    out: list[tuple[int, int, Paragraph | None]] = []
+    by_line: dict[int, Paragraph | None] = {}
     for section in (s for top in document.sections for s in top.walk()):
         paragraphs = [b for b in section.blocks if isinstance(b, Paragraph)]
-        entries: list[tuple[int, int, Paragraph | None]] = []
+        entries: list[tuple[range, Paragraph | None]] = []
         following: Paragraph | None = None
         for paragraph in reversed(paragraphs):  # so the nearest later paragraph without a change is at hand
-            first, last = paragraph.span.start_line, paragraph.span.last_line
-            entries.append((first, last, following))
-            if not any(n in changes for n in range(first, last + 1)):
+            lines = range(paragraph.span.start_line, paragraph.span.last_line + 1)
+            entries.append((lines, following))
+            if changes.isdisjoint(lines):
                 following = paragraph
-        out.extend(reversed(entries))
-    return out
+        for lines, candidate in reversed(entries):
+            for line in lines:
+                by_line.setdefault(line, candidate)
+    return by_line
 
 
 FUNCTIONS = {
