@@ -157,15 +157,21 @@ def _compute_top_rows(table: Table) -> tuple[Row, ...]:
 def _below(table: Table, row: Row) -> list[tuple[Row, int, bool]]:
     """The outline entries after ``row`` until the next line at its level or above."""
     outline = _outline(table)
-    for position, (candidate, level, _sub) in enumerate(outline):
-        if candidate is row:
-            out = []
-            for entry in outline[position + 1:]:
-                if entry[1] <= level:
-                    break
-                out.append(entry)
-            return out
-    return []
+    position = _cached("outline_positions", table, _outline_positions).get(id(row))
+    if position is None:
+        return []
+    level = outline[position][1]
+    out = []
+    for entry in outline[position + 1:]:
+        if entry[1] <= level:
+            break
+        out.append(entry)
+    return out
+
+
+def _outline_positions(table: Table) -> dict[int, int]:
+    """Where each row (by id) stands in the table's outline: parts and sub-items are asked of every row."""
+    return {id(row): position for position, (row, _level, _sub) in enumerate(_outline(table))}
 
 
 def parts_of(table: Table, row: Row) -> tuple[Row, ...]:
@@ -195,7 +201,10 @@ def outline_rows(table: Table) -> tuple[Row, ...]:
 def _compute_outline_rows(table: Table) -> tuple[Row, ...]:
     if _has_hierarchy(table) or any(row.code for row in table.rows):
         return ()
-    return tuple(row for row, _level, _sub in _outline(table) if parts_of(table, row) or sub_items_of(table, row))
+    # A line has addends or sub-items exactly when the line after it is deeper: the first line
+    # below it is then a 其中 sub-item or, if not, an addend.
+    outline = _outline(table)
+    return tuple(row for (row, level, _sub), (_next, next_level, _) in zip(outline, outline[1:]) if next_level > level)
 
 
 def row_like(table: Table | None, name: str) -> Row | None:
@@ -246,9 +255,18 @@ def matching_row(table: Table | None, row: Row | None) -> Row | None:
             return found
     if not row.label:
         return None
-    named = [r for r in table.rows if r.label == row.label and not r.is_total]
+    named = _cached("labels", table, _rows_by_label).get(row.label, ())
     level = row.level or 1
     return next((r for r in named if (r.level or 1) == level), named[0] if named else None)
+
+
+def _rows_by_label(table: Table) -> dict[str, list[Row]]:
+    """The rows other than totals, by label, in table order."""
+    index: dict[str, list[Row]] = {}
+    for row in table.rows:
+        if not row.is_total:
+            index.setdefault(row.label, []).append(row)
+    return index
 
 
 def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
