@@ -20,7 +20,7 @@ of another kind, falls back to the scan.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from compliance.dsl import ast
 from compliance.dsl.values import SPANNED, BudgetExceeded, Env, Fn, contains
@@ -154,53 +154,75 @@ def runner(items: Fn, var: str, where: Fn | None, plan: IndexPlan | None, mode: 
     the items it gives: the items skipped are counted with the next one, and those after the last
     when the loop ends, so the count passes the budget at the same item as a scan's would.
     """
-    looping, listing, counting = mode == FOR, mode == LIST, mode == COUNT
-    deciding, wanted = mode in (ANY, ALL), mode == ANY
+    visit = _visitor(var, mode, value, body, spanned)
+    rest = plan.rest if plan is not None else None
 
     def run(env: Env) -> Any:
         collection = items(env)
-        state = env["$s"]
-        check, pairs = where, None
         if plan is not None:
+            state = env["$s"]
             pairs = plan.found(env, state, collection)
             if pairs is not None:
-                check = plan.rest
+                return visit(env, _charged(state, pairs, len(collection)), rest)
+        return visit(env, collection, where)
+
+    return run
+
+
+def _visitor(var: str, mode: str, value: Fn | None, body: tuple[Fn, ...], spanned: bool) -> Callable[..., Any]:
+    """``visit(env, items, check)``: the loop itself, one step per item it reaches (rules spend most of their time here)."""
+    looping, listing = mode == FOR, mode == LIST
+    deciding, wanted = mode in (ANY, ALL), mode == ANY
+
+    def visit(env: Env, items: Iterable[Any], check: Fn | None) -> Any:
+        state = env["$s"]
+        budget = state.budget
         saved_at = env["$at"]
         out: list[Any] = []
-        previous, budget = -1, state.budget
         try:
-            for position, item in enumerate(collection) if pairs is None else pairs:
-                state.steps += position - previous
+            for item in items:
+                state.steps += 1
                 if state.steps > budget:
                     raise BudgetExceeded()
-                previous = position
                 env[var] = item
                 if check is not None and not check(env):
                     continue
-                if deciding:  # the commonest loops first
-                    if (value is None or value(env)) is wanted:
-                        return wanted
-                elif looping:
+                if looping:  # the commonest loop first
                     if spanned or isinstance(item, SPANNED):
                         env["$at"] = item
                     for statement in body:
                         if statement(env) is not None:
                             break  # a `when` skipped the item
+                elif deciding:
+                    if (value is None or value(env)) is wanted:
+                        return wanted
                 elif listing:
                     out.append(value(env))
                 elif value is None or value(env):  # counting
                     out.append(True)
-            if pairs is not None:
-                _charge(state, len(collection) - 1 - previous)
         finally:
             env["$at"] = saved_at
-        if listing:
-            return tuple(out)
-        if counting:
-            return Decimal(len(out))
-        return None if looping else not wanted
+        if looping:
+            return None
+        if deciding:
+            return not wanted
+        return tuple(out) if listing else Decimal(len(out))
 
-    return run
+    return visit
+
+
+def _charged(state: Any, pairs: Sequence[tuple[int, Any]], length: int) -> Iterator[Any]:
+    """The items an index gave, charging the steps of the items skipped before each (the loop charges the item's own).
+
+    The items after the last are charged when the loop asks for more, so a loop that stops early
+    (a quantifier that has decided) is not charged for them, as a scan would not be.
+    """
+    previous = -1
+    for position, item in pairs:
+        state.steps += position - previous - 1
+        previous = position
+        yield item
+    _charge(state, length - 1 - previous)
 
 
 def containment_runner(items: Fn, var: str, text: Fn, wanted: bool) -> Fn:
