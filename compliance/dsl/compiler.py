@@ -485,6 +485,16 @@ class Compiler(RoundingBounds):
 
         return read, result_type
 
+    def _constant(self, node: ast.Node, scope: Scope) -> Any:
+        """The value of a literal or a param (compile it first: that records the param as used), else _UNSET."""
+        if isinstance(node, (ast.Number, ast.String, ast.Bool)):
+            return node.value
+        if isinstance(node, ast.Name):
+            symbol = scope.lookup(node.name)
+            if symbol is not None and symbol.kind == "param":
+                return symbol.value
+        return _UNSET
+
     def _variable(self, node: ast.Node, scope: Scope) -> str | None:
         """The env key of ``node`` when it names a let or a loop variable."""
         if isinstance(node, ast.Name):
@@ -532,7 +542,10 @@ class Compiler(RoundingBounds):
             (only,) = args
 
             def run_one(env: Env) -> Any:
-                env["$s"].step()
+                state = env["$s"]  # RunState.step() inline: methods are called per item
+                state.steps += 1
+                if state.steps > state.budget:
+                    raise BudgetExceeded()
                 value, argument = obj(env), only(env)
                 if value.__class__ is static:
                     return method(value, argument)
@@ -559,14 +572,14 @@ class Compiler(RoundingBounds):
 
     def _index(self, node: ast.Index, scope: Scope):
         obj, type_ = self.typed(node.obj, scope)
-        key = self.expr(node.key, scope)
+        key, key_type = self.typed(node.key, scope)
         result_type: Any = None
         if type_ is Row:
             result_type = Decimal
-        elif isinstance(type_, Many) and type_.item is Row:
-            result_type = Many(Decimal)
+        elif isinstance(type_, Many) and type_.item is Row and key_type is not Decimal:
+            result_type = Many(Decimal)  # rows by a column: their figures
         elif isinstance(type_, Many):
-            result_type = type_.item
+            result_type = type_.item  # an item by its position
 
         def run(env: Env) -> Any:
             value, column = obj(env), key(env)
@@ -602,7 +615,10 @@ class Compiler(RoundingBounds):
             (only,) = args
 
             def run_one(env: Env) -> Any:
-                env["$s"].step()
+                state = env["$s"]  # RunState.step() inline: the commonest call has one argument
+                state.steps += 1
+                if state.steps > state.budget:
+                    raise BudgetExceeded()
                 value = only(env)
                 try:
                     return function(env["$doc"], value) if with_document else function(value)
@@ -646,6 +662,13 @@ class Compiler(RoundingBounds):
     def _coalesce(self, node: ast.Coalesce, scope: Scope):
         left, left_type = self.typed(node.left, scope)
         right = self.expr(node.right, scope)
+        fallback = self._constant(node.right, scope)
+        if fallback is not _UNSET:
+            def or_constant(env: Env) -> Any:
+                value = left(env)
+                return value if value is not None else fallback
+
+            return or_constant, left_type
 
         def run(env: Env) -> Any:
             value = left(env)
@@ -670,10 +693,10 @@ class Compiler(RoundingBounds):
                 return abs(number(a, "==") - number(b, "==")) <= number(tolerance(env), "within")
 
             return (near if op == "==" else (lambda env: not near(env))), bool
+        constant = self._constant(node.right, scope)
         if op in ("==", "!="):
             same = op == "=="
-            if isinstance(node.right, (ast.String, ast.Number)):
-                constant = node.right.value
+            if constant.__class__ in (str, Decimal):
 
                 def against_constant(env: Env) -> bool:
                     # equal() inline: a bool equals only itself, and the constant is none.
@@ -691,6 +714,14 @@ class Compiler(RoundingBounds):
             return compare, bool
 
         holds = _ORDER[op]
+        if constant.__class__ is Decimal:
+            def ordered_constant(env: Env) -> bool:
+                a = left(env)
+                if a.__class__ is Decimal:
+                    return holds(a, constant)
+                return order(op, a, constant)
+
+            return ordered_constant, bool
 
         def ordered(env: Env) -> bool:
             a, b = left(env), right(env)
@@ -704,6 +735,17 @@ class Compiler(RoundingBounds):
         left = self.expr(node.left, scope)
         op = node.op
         if op in ("exists", "missing"):
+            key = self._variable(node.left, scope)
+            if key is not None:
+                def present_variable(env: Env) -> bool:
+                    # exists() with its commonest answers inline; reading a variable cannot be Missing.
+                    value = env[key]
+                    if value is None:
+                        return False
+                    return value.__class__ is Decimal or exists(value)
+
+                return (present_variable if op == "exists" else (lambda env: not present_variable(env))), bool
+
             def present(env: Env) -> bool:
                 try:
                     return exists(left(env))

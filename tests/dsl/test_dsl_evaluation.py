@@ -287,3 +287,16 @@ def test_a_source_without_such_elements_at_run_time_is_an_error_that_says_so(tmp
                        functions={"pick": lambda: "文字"})["R-1"]
     assert result.outcome is Outcome.ERROR
     assert [f.message for f in result.findings] == ["规则 R-1 在本文档上执行失败：文字「文字」中没有row类元素"]
+
+
+def test_rows_by_position_are_rows_and_rows_by_column_are_figures(tmp_path: Path) -> None:
+    # The static type of `rows[k]` follows the key: a number picks a row (whose fields a rule may
+    # read), a column picks each row's figure.  `t.rows[0].label` used to be refused as a number's field.
+    text = '''
+rule R-1 "按位置取行" severity note
+  let t = table("3")
+  expect t.rows[0].label == "总计"
+    message "{t.rows[0].label}；{t.rows[t.column("合计")]}"
+'''
+    result = run_rules(tmp_path, text, TABLES)["R-1"]
+    assert [f.message for f in result.findings] == ["一般公共服务支出；2,147.33、2,147.33、2,147.33"]
