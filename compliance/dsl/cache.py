@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 _LOG = logging.getLogger(__name__)
@@ -76,4 +77,17 @@ def owned_by_me(handle_fileno: int) -> bool:
     return getuid is None or os.fstat(handle_fileno).st_uid == getuid()
 
 
-__all__ = ["cache_dir", "owned_by_me", "private_cache_dir"]
+def write_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` all at once, so a reader never sees half a file.
+
+    An unwritable cache costs a rebuild next time, nothing more: errors are ignored.
+    """
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as handle:
+            handle.write(text)
+        os.replace(handle.name, target)
+    except OSError:
+        pass
+
+
+__all__ = ["cache_dir", "owned_by_me", "private_cache_dir", "write_atomically"]

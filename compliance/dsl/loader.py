@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
-import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 
 from compliance.dsl import ast, ast_json
-from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir
+from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir, write_atomically
 from compliance.dsl.compiler import Compiler
 from compliance.dsl.values import RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
@@ -107,12 +105,7 @@ def _store_cached(key: tuple[str, str], value: ast.RuleFile) -> None:
         text = ast_json.dumps(value)
     except RecursionError:
         return  # a tree too deep to write costs a re-parse next time
-    try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as handle:
-            handle.write(text)
-        os.replace(handle.name, target)
-    except OSError:
-        pass  # an unwritable cache costs a re-parse next time, nothing more
+    write_atomically(target, text)
 
 
 # ---- params ---------------------------------------------------------------------

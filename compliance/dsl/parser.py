@@ -2,9 +2,11 @@
 
 The grammar (``grammar.lark``, beside this file) is built lazily, twice over:
 
-* the *fast* parser, for rule text that parses: Lark's LALR parser fed by
-  :class:`~compliance.dsl.lexer.RuleLexer`, building AST nodes directly in the
-  parser's reduce callbacks (no parse tree in between);
+* the *fast* parser, for rule text that parses: Lark's LALR parser
+  (``lark.parsers.lalr_parser``) fed by :class:`~compliance.dsl.lexer.RuleLexer`,
+  building AST nodes directly in the parser's reduce callbacks (no parse tree
+  in between).  Its parse table is Lark's analysis of the grammar, kept between
+  runs as plain data (:mod:`compliance.dsl.tables`), not through Lark's frontend;
 * the *reference* parser, only when text fails to parse: Lark's own contextual
   lexer and ``Indenter``, whose exceptions :mod:`compliance.dsl.syntax_errors`
   turns into a :class:`RuleError` with the file, line, column, the offending
@@ -28,9 +30,10 @@ import attrs
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
+from lark.parsers.lalr_parser import _Parser as LalrParser
 
-from compliance.dsl import ast, lexer
-from compliance.dsl.cache import private_cache_dir
+from compliance.dsl import ast, lexer, tables
+from compliance.dsl.cache import owned_by_me, private_cache_dir, write_atomically
 from compliance.dsl.errors import rule_error
 from compliance.dsl.lexer import Fragment, RuleLexer, Tok, UnlexableInput
 from compliance.dsl.syntax_errors import dedent_line, syntax_error
@@ -55,10 +58,34 @@ class _RuleIndenter(Indenter):
 _OPTIONS: dict[str, Any] = dict(rel_to=__file__, parser="lalr", maybe_placeholders=False, start=["start", "expr"])
 
 
+class _FastParser:
+    """Lark's LALR parser over the stored parse table, its tokens from :class:`RuleLexer`."""
+
+    def __init__(self, grammar: tables.Tables) -> None:
+        self.tables = grammar
+        self.lexer = RuleLexer(grammar)  # a lexer configuration: the terminals and what is ignored
+        self.parser = LalrParser(grammar.parse_table, grammar.callbacks(_BUILD))
+
+    def parse(self, text: str, start: str = "start") -> Any:
+        return self.parser.parse(_TokenFeed(self.lexer, text), start)
+
+
+class _TokenFeed:
+    """What Lark's parser reads tokens from (its ``LexerThread``): the lexer, over one text."""
+
+    __slots__ = ("lexer", "text")
+
+    def __init__(self, rule_lexer: RuleLexer, text: str) -> None:
+        self.lexer, self.text = rule_lexer, text
+
+    def lex(self, parser_state: Any) -> Any:
+        return self.lexer.lex(self, parser_state)
+
+
 @functools.lru_cache(maxsize=None)
-def _lark() -> Lark:
+def _lark() -> _FastParser:
     """The fast parser; its reduce callbacks are :class:`_Build`'s methods."""
-    return _open_grammar("fast", lexer=RuleLexer, transformer=_BUILD)
+    return _FastParser(_parse_tables())
 
 
 @functools.lru_cache(maxsize=None)
@@ -79,8 +106,28 @@ def _open_grammar(kind: str, **options: Any) -> Lark:
     return Lark.open(GRAMMAR_FILE, **_OPTIONS, **options)
 
 
+def _parse_tables() -> tables.Tables:
+    """The fast parser's tables: read from the cache folder, else worked out by Lark and stored there."""
+    target = _grammar_cache_file("fast")
+    if target is not None:
+        try:
+            with open(target, encoding="utf-8") as handle:
+                if owned_by_me(handle.fileno()):
+                    return tables.from_json(handle.read(), grammar_hash())
+        except (OSError, UnicodeDecodeError, tables.TableFormatError):
+            pass  # missing or corrupt: worked out again below
+    data = tables.extract(Lark.open(GRAMMAR_FILE, **_OPTIONS, lexer=RuleLexer))
+    if target is not None:
+        write_atomically(Path(target), tables.to_json(data, grammar_hash()))
+    return tables.Tables(data)
+
+
 def _grammar_cache_file(kind: str = "fast") -> str | None:
-    """Lark's cache is a pickle: kept only in a private cache folder, else not at all."""
+    """The grammar analysis for parser ``kind``, kept only in a private cache folder, else not at all.
+
+    The fast parser's is JSON data (:mod:`compliance.dsl.tables`); the reference
+    parser's is Lark's own cache, a pickle, which loading a file from anywhere else could run.
+    """
     folder = private_cache_dir()
     if folder is None:
         return None
@@ -92,7 +139,7 @@ def grammar_hash() -> str:
     """A hash of the grammar text and the modules that read it, so a cached AST from another version is not reused."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in (GRAMMAR_FILE, "parser.py", "lexer.py", "ast.py", "ast_json.py"):
+    for name in (GRAMMAR_FILE, "parser.py", "lexer.py", "tables.py", "ast.py", "ast_json.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -477,7 +524,7 @@ class _Build:
 @functools.lru_cache(maxsize=None)
 def _dotted() -> re.Pattern[str]:
     """``name`` or ``name.field.field``, with the grammar's own pattern for a name."""
-    word = _lark().get_terminal("NAME").pattern.to_regexp()
+    word = _lark().tables.terminal("NAME").pattern.to_regexp()
     return re.compile(rf" *({word})((?:\.{word})*) *")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 from pathlib import Path
@@ -91,6 +92,45 @@ def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.
         parser._lark.cache_clear()
 
 
+def test_the_parse_table_is_stored_as_json_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.dsl import parser
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
+    parser._lark.cache_clear()
+    try:
+        first = parse_text(TEXT, "x.rules")
+        stored = Path(parser._grammar_cache_file())
+        data = json.loads(stored.read_text(encoding="utf-8"))
+        assert (data["grammar"], len(data["states"]) > 100) == (parser.grammar_hash(), True)
+        parser._lark.cache_clear()
+
+        def no_analysis(*_args, **_kwargs):
+            raise AssertionError("Lark analysed the grammar again despite the stored table")
+
+        monkeypatch.setattr(parser.tables, "extract", no_analysis)
+        again = parse_text(TEXT, "x.rules")
+    finally:
+        parser._lark.cache_clear()
+    assert again == first and again.rules[0].line == first.rules[0].line == 2
+
+
+def test_a_parse_table_with_a_negative_number_is_refused() -> None:
+    from compliance.dsl import parser, tables
+
+    parser._lark.cache_clear()
+    parser._lark()  # stores the table in this test's cache folder
+    text = Path(parser._grammar_cache_file()).read_text(encoding="utf-8")
+    data = json.loads(text)
+    data["states"][0][1] = -1  # would count from the end of the actions: a wrong action, not an error
+    with pytest.raises(tables.TableFormatError, match="negative"):
+        tables.from_json(json.dumps(data), parser.grammar_hash())
+    data["states"][0][1] = "1"
+    with pytest.raises(tables.TableFormatError):
+        tables.from_json(json.dumps(data), parser.grammar_hash())
+    with pytest.raises(tables.TableFormatError, match="another grammar"):
+        tables.from_json(text, "0" * 16)
+
+
 class _Planted:
     """A pickle that, when loaded, creates ``marker``: what an attacker would plant."""
 
@@ -123,6 +163,22 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
     assert not marker.exists()
     assert parser._grammar_cache_file() is None
     assert (shared / "ast" / f"{key[0]}-{key[1]}.json").read_bytes() == payload  # neither read nor replaced
+
+
+def test_a_pickle_planted_as_the_parse_table_is_never_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from compliance.dsl import parser
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    marker = tmp_path / "code-ran"
+    parser._lark.cache_clear()
+    try:
+        table = Path(parser._grammar_cache_file())
+        table.write_bytes(pickle.dumps(_Planted(marker)))
+        assert parse_text(TEXT, "x.rules").rules[0].title == "缓存"
+    finally:
+        parser._lark.cache_clear()
+    assert not marker.exists()
+    assert json.loads(table.read_text(encoding="utf-8"))["grammar"] == parser.grammar_hash()  # rebuilt as data
 
 
 def test_the_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
