@@ -154,7 +154,6 @@ class Compiler(RoundingBounds):
         self.in_rule = in_rule
         #: Params the compiled code read (a rule lists their effective values).
         self.used_params: list[str] = []
-        self._lines: list[str] | None = None
 
     def error(self, node: ast.Node, message: str) -> RuleError:
         return rule_error(message, source=self.source, text=self.text, line=node.line or None, column=node.column or None)
@@ -274,9 +273,7 @@ class Compiler(RoundingBounds):
     def describe_node(self, node: ast.Node) -> str:
         """The source text of an expression, for default messages."""
         if self.text and node.line:
-            if self._lines is None:
-                self._lines = self.text.splitlines()
-            line = self._lines[node.line - 1]
+            line = _source_lines(self.text)[node.line - 1]
             return line[node.column - 1 :].strip()
         return type(node).__name__
 
@@ -911,6 +908,12 @@ _FUNCTION_TYPES: dict[str, Any] = {
     "len": Decimal, "text": str, "any": bool, "all": bool, "none": bool, "table": Table, "section": Section,
     "normalize": str,
 }
+
+
+@functools.lru_cache(maxsize=64)
+def _source_lines(text: str) -> tuple[str, ...]:
+    """A rule file's lines, split once for all the rules compiled from it (each has a compiler of its own)."""
+    return tuple(text.splitlines())
 
 
 @functools.lru_cache(maxsize=None)
