@@ -272,11 +272,27 @@ def _toc_heading(document: Document, entry: TocEntry) -> Section | None:
     chapter = _top_heading(document, part) if part is not None else None
     if part is not None and chapter is None:
         return None
+    headings = per_evaluation("text.headings_below", document, _headings_below)
     for parent in [chapter] if chapter is not None else document.sections:
-        for section in parent.walk():
-            if section is not parent and section.level == entry.level and _same_number(section, entry):
+        for section in headings[id(parent)].get((entry.level, entry.number), ()):
+            if _same_number(section, entry):
                 return section
     return None
+
+
+def _headings_below(document: Document) -> dict[int, dict[tuple[int, str], list[Section]]]:
+    """For each top-level section (by id), the sections under it by level and number, in reading order.
+
+    Every 目录 entry below a chapter is looked for among the chapter's headings.
+    """
+    out: dict[int, dict[tuple[int, str], list[Section]]] = {}
+    for top in document.sections:
+        below: dict[tuple[int, str], list[Section]] = {}
+        for section in top.walk():
+            if section is not top:
+                below.setdefault((section.level, section.number), []).append(section)
+        out[id(top)] = below
+    return out
 
 
 @needs_document
