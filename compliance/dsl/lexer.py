@@ -185,12 +185,14 @@ class RuleLexer(Lexer):
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
-                if brackets:
-                    last = token  # Lark's indenter, too, places the closing dedents after it
-                    continue
-                yield token
-                yield from _indentation(token, indents)
                 last = token
+                if brackets:
+                    continue  # Lark's indenter, too, places the closing dedents after it
+                yield token
+                # Most lines are as indented as the one before: no _INDENT or _DEDENT to make.
+                indent_str = value[value.rindex("\n") + 1 :] if "\n" in value else ""
+                if indent_str.count(" ") + indent_str.count("\t") * TAB_LEN != indents[-1]:  # as _indentation counts
+                    yield from _indentation(token, indents)
                 continue
             elif kind == "string" or kind == "number":
                 type_, value = ("STRING" if kind == "string" else "NUMBER"), text[start:pos]

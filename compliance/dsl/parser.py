@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from lark import Lark, Tree
+from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 from lark.parsers.lalr_parser import _Parser as LalrParser
@@ -514,11 +514,8 @@ class _Build:
     def args(self, items):
         return tuple(items)
 
-    def __default__(self, data, children, meta):
-        # Lark's own helper rules for repetitions (``__start_star_0``): a tree it splices into the parent.
-        if data.startswith("_"):
-            return Tree(data, children)
-        raise AssertionError(f"unhandled grammar rule {data}")  # pragma: no cover - a rule without a callback
+    def __default__(self, data, children, meta):  # pragma: no cover - a grammar rule without a callback
+        raise AssertionError(f"unhandled grammar rule {data}")
 
 
 @functools.lru_cache(maxsize=None)

@@ -18,6 +18,7 @@ malformed raises :class:`TableFormatError`, and the caller rebuilds it.
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any, Callable
 
 import lark
@@ -116,19 +117,20 @@ class Tables:
 
         The transformer's method named after the rule (else its ``__default__``),
         behind Lark's single-child expansion for ``?rule``, behind Lark's child
-        filter (tokens the grammar drops, ``_rule`` children spliced in).
+        filter (tokens the grammar drops, ``_rule`` children spliced in).  A
+        ``_rule`` (Lark's own, for repetitions) is always spliced into its parent,
+        so its callback is no tree, only the list of its children.
         """
-        default = transformer.__default__
         callbacks = {}
         for rule in self.rules:
-            method = getattr(transformer, rule.callback, None)
-            if method is None:
-                method = _default(default, rule.callback)
-            if rule.expand1:
-                method = _expand_single_child(method)
-            if rule.include is not None:
-                method = _child_filter(rule.include, method)
-            callbacks[rule] = method
+            method = None
+            if not rule.origin.name.startswith("_"):
+                method = getattr(transformer, rule.callback, None) or _default(transformer.__default__, rule.callback)
+                if rule.expand1:
+                    # One symbol and nothing filtered: always one child, which is the value.
+                    method = itemgetter(0) if len(rule.expansion) == 1 and rule.include is None \
+                        else _expand_single_child(method)
+            callbacks[rule] = _child_filter(rule.include, method)
         return callbacks
 
 
@@ -149,23 +151,36 @@ def _expand_single_child(method: Callable[[list], Any]) -> Callable[[list], Any]
     return expand
 
 
-def _child_filter(include: list[tuple[int, bool]], method: Callable[[list], Any]) -> Callable[[list], Any]:
+def _child_filter(include: list[tuple[int, bool]] | None,
+                  method: Callable[[list], Any] | None) -> Callable[[list], Any]:
+    """``method`` of the children kept (``lark.parse_tree_builder.ChildFilterLALR_NoPlaceholders``).
+
+    Without a method (a ``_rule``), the kept children themselves, as a list.
+    """
+    if include is None:
+        return method or _children
     if not any(splice for _, splice in include):
         kept = [i for i, _ in include]
+        if method is None:
+            return lambda children: [children[i] for i in kept]
         return lambda children: method([children[i] for i in kept])
 
-    def filtered(children: list) -> Any:  # lark.parse_tree_builder.ChildFilterLALR_NoPlaceholders
+    def filtered(children: list) -> Any:
         result: list = []
         for i, splice in include:
-            if splice:
+            if splice:  # a _rule's children, which its callback returned as a list
                 if result:
-                    result += children[i].children
+                    result += children[i]
                 else:  # as Lark does: the first spliced list is reused, for left recursion
-                    result = children[i].children
+                    result = children[i]
             else:
                 result.append(children[i])
-        return method(result)
+        return result if method is None else method(result)
     return filtered
+
+
+def _children(children: list) -> list:
+    return children
 
 
 # ---- from Lark's analysis, to and from JSON ----------------------------------------------

@@ -45,3 +45,12 @@ def test_decimals_stay_exact() -> None:
 def test_anything_else_is_a_format_error(text: str) -> None:
     with pytest.raises(ast_json.CacheFormatError):
         ast_json.loads(text)
+
+
+def test_a_tree_too_deep_to_write_raises_recursion_error() -> None:
+    # The loader then skips the cache entry; the encoder tracks no cycles, but still its depth.
+    node: ast.Node = ast.Name("x", line=1, column=1)
+    for _ in range(100_000):
+        node = ast.Neg(node, line=1, column=1)
+    with pytest.raises(RecursionError):
+        ast_json.dumps(node)
