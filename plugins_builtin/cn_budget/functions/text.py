@@ -107,7 +107,7 @@ def _cn_number(text: str) -> Decimal | None:
 
 def years_in(text: Any) -> tuple[str, ...]:
     """Every four-digit year printed before 年 ("2026 年", "2025年底"), as text like ``doc_meta("year")``."""
-    return tuple(m.group(1) for m in _YEAR.finditer(str(text or "")))
+    return tuple(_YEAR.findall(str(text or "")))
 
 
 def numbers_before(text: Any, words: Any) -> tuple[str, ...]:
