@@ -362,7 +362,14 @@ def as_printed(value: Decimal | None, like: Decimal | None) -> Decimal | None:
     if value is None or like is None:
         return value
     exponent = min(like.as_tuple().exponent, 0)
-    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(exponent)
+    if quantum is None:
+        quantum = _QUANTA[exponent] = Decimal(1).scaleb(exponent)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+#: 1, 0.1, 0.01 … by exponent: figures print a handful of decimals, so this stays small.
+_QUANTA: dict[int, Decimal] = {}
 
 
 # ---- projects: allocation lists, 表7 rows, perf tables, cost indicators -----------------
