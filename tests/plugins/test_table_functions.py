@@ -39,6 +39,11 @@ def test_outline_of_the_income_side(document) -> None:
     # 其中 items are part of their line, not addends of its siblings.
     assert tables.parts_of(income, general) == ()
     assert [r.label for r in tables.sub_items_of(income, general)] == ["一般财力", "上级一般公共预算安排转移支付"]
+    # The lines with addends or sub-items; 财政专户核拨 has neither, and the total row stands outside the outline.
+    assert [r.label for r in tables.outline_rows(income)] == [
+        "本年收入", "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款", "单位资金",
+        "上年结转结余", "财政拨款结转", "非财政拨款结转结余"]
+    assert tables.parts_of(income, income.total) == () and tables.sub_items_of(income, income.total) == ()
 
 
 def test_three_public_subtotal_and_top_rows(document) -> None:
