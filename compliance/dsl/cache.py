@@ -1,8 +1,8 @@
 """Where the rule language keeps its on-disk caches, and whether that place can be trusted.
 
-Lark's grammar analysis is cached as a pickle, and loading a pickle runs
-whatever code it names (our parsed ASTs are JSON, but a folder is trusted or
-not as a whole).  So a cache folder is used only when nobody else could have
+The reference parser's grammar analysis is cached by Lark as a pickle, and
+loading a pickle runs whatever code it names (our parse table and parsed ASTs
+are JSON, but a folder is trusted or not as a whole).  So a cache folder is used only when nobody else could have
 put a file in it: it is created private (0o700),
 and it must be owned by the current user and not writable by group or others.
 Where the platform has no user ids, only the default per-user folder is used.
