@@ -266,21 +266,24 @@ def _fuzzy(text: str, wanted: str) -> bool:
     if b in a:
         return True
     allowed = min(len(a), len(b)) // 10
-    length_gap = abs(len(a) - len(b))
     # Only insertions and drops: the distance is exactly the length gap, so no character changed
     # (a changed character costs two, which a long title's allowance would otherwise absorb).
-    return length_gap <= allowed and indel_distance(a, b) == length_gap
+    # An indel distance equal to the length gap means the shorter title is the longer one with
+    # characters dropped: a subsequence of it, which is checked in one pass.
+    if abs(len(a) - len(b)) > allowed:
+        return False
+    return is_subsequence(b, a) if len(b) <= len(a) else is_subsequence(a, b)
 
 
-def indel_distance(a: str, b: str) -> int:
-    """Characters to insert or drop to turn ``a`` into ``b`` (a substitution counts two)."""
-    previous = [0] * (len(b) + 1)
-    for ca in a:
-        current = [0]
-        for j, cb in enumerate(b, start=1):
-            current.append(previous[j - 1] + 1 if ca == cb else max(previous[j], current[j - 1]))
-        previous = current
-    return len(a) + len(b) - 2 * previous[-1]
+def is_subsequence(short: str, long: str) -> bool:
+    """Whether ``long`` with some characters dropped is ``short`` (each character found after the one before)."""
+    position = 0
+    find = long.find
+    for character in short:
+        position = find(character, position) + 1
+        if not position:
+            return False
+    return True
 
 
 # ---- rounding --------------------------------------------------------------

@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from compliance.dsl.functions import fuzzy_match, indel_distance, normalize_text
+from compliance.dsl.functions import fuzzy_match, is_subsequence, normalize_text
 
 LONG_SPENDING = "巴州2026年部门一般公共预算财政拨款收支预算表按经济分类"
 LONG_INCOME = "巴州2026年部门一般公共预算财政拨款收入预算表按经济分类"
+
+
+def indel_distance(a: str, b: str) -> int:
+    """Characters to insert or drop to turn ``a`` into ``b`` (a substitution counts two): the textbook table."""
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0]
+        for j, cb in enumerate(b, start=1):
+            current.append(previous[j - 1] + 1 if ca == cb else max(previous[j], current[j - 1]))
+        previous = current
+    return len(a) + len(b) - 2 * previous[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="收支入出表的一二", max_size=12), st.text(alphabet="收支入出表的一二", max_size=12))
+def test_a_subsequence_is_exactly_an_indel_distance_of_the_length_gap(a: str, b: str) -> None:
+    # `~` allows only drops and insertions: the shorter title must be the longer with characters dropped.
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    assert is_subsequence(short, long) is (indel_distance(a, b) == len(long) - len(short))
 
 
 def test_the_long_pair_is_within_the_indel_allowance() -> None:
