@@ -36,10 +36,10 @@ class LocationIndex:
     def __init__(self, document: Document) -> None:
         self.document = document
         # id() keys: model objects are frozen and live as long as the document.  A side of a
-        # two-sided table shares its cells with the whole table; the first owner in document
-        # order (the whole table) is the one named, so owners are entered last to first.
+        # two-sided table shares its cells with the whole table, whose row is labelled as the
+        # income side's: a cell is named after the innermost row that holds it (its side's),
+        # so owners are entered in document order, each side after its table.
         owners = [(table, row) for table in _tables(document.tables) for row in table.rows]
-        owners.reverse()
         self._row_table: dict[int, Table] = {id(row): table for table, row in owners}
         self._cell_owner: dict[int, tuple[Table, Row]] = {
             id(cell): owner for owner in owners for cell in owner[1].cells

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import compliance
 from compliance.findings import Location
 from compliance.locations import LocationIndex, locate, row_label
 from compliance.model import Span
@@ -43,3 +46,21 @@ def test_nested_sections_give_the_heading_path() -> None:
 def test_unknown_objects_have_an_empty_location() -> None:
     assert locate("text", DOCUMENT) == Location()
     assert row_label(DOCUMENT.tables[0].rows[0]) == "201 一般公共服务支出"
+
+
+def test_a_cell_of_a_two_sided_table_is_named_after_its_own_side_s_row() -> None:
+    # 表1 prints income and expenditure side by side: one printed line holds "收入总计 3,037.70"
+    # and "支出总计 3,037.70".  The whole table's row is labelled as the income side's, so the
+    # expenditure figure must be named after the expenditure side's row, not "收入总计".
+    sample = compliance.load(Path(__file__).resolve().parents[2] / "examples" / "bazhou-2026-budget.txt")
+    table = sample.tables[0]
+    income, expenditure = table.sides
+    index = LocationIndex(sample)
+    spent = expenditure.rows[-1].cells[-1]
+    received = income.rows[-1].cells[-1]
+    assert (index.locate(spent).row, index.locate(spent).column_path) == ("支出总计", ("支出", "预算数"))
+    assert (index.locate(received).row, index.locate(received).column_path) == ("收入总计", ("收入", "预算数"))
+    # The same cell objects, reached through the whole table, name the same rows.
+    whole_row = table.rows[-1]
+    assert [index.locate(cell).row for cell in whole_row.cells if cell.value is not None] == ["收入总计", "支出总计"]
+    assert index.locate(spent).span.start_line == index.locate(received).span.start_line == 145
