@@ -13,6 +13,7 @@ import pytest
 from compliance.dsl import cache_dir, load_rule_set
 from compliance.dsl import ast_json, loader
 from compliance.dsl.parser import parse_text
+from compliance.errors import RuleError
 from compliance.testing import build_document
 
 from dsl_support import PACK_HEADER, write_rules
@@ -152,16 +153,22 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
     payload = pickle.dumps(_Planted(marker))
     key = (parser.grammar_hash(), parser.content_hash(TEXT))
     (shared / "ast" / f"{key[0]}-{key[1]}.json").write_bytes(payload)
-    (shared / f"grammar-{parser.grammar_hash()}.lark-cache").write_bytes(b"0\n" + payload)
+    for kind in ("fast", "reference"):  # both parsers' grammar analyses, as they are named
+        (shared / f"grammar-{kind}-{parser.grammar_hash()}.lark-cache").write_bytes(b"0\n" + payload)
     loader._PARSED.clear()
     parser._lark.cache_clear()
+    parser._reference_lark.cache_clear()
     try:
         path = write_rules(tmp_path / "rules", TEXT)
         assert loader.parse_file(path, TEXT).rules[0].title == "缓存"
+        with pytest.raises(RuleError, match="syntax error"):  # the reference parser, for the message
+            parse_text(TEXT + "rule R-2 \"坏\"\n  expect = 1\n", "bad.rules")
     finally:
         parser._lark.cache_clear()
+        parser._reference_lark.cache_clear()
     assert not marker.exists()
-    assert parser._grammar_cache_file() is None
+    assert parser._grammar_cache_file("fast") is None
+    assert parser._grammar_cache_file("reference") is None
     assert (shared / "ast" / f"{key[0]}-{key[1]}.json").read_bytes() == payload  # neither read nor replaced
 
 
