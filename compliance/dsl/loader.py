@@ -25,7 +25,7 @@ import attrs
 from compliance.dsl import ast, ast_json
 from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir, write_atomically
 from compliance.dsl.compiler import Compiler
-from compliance.dsl.values import RuleRuntimeError
+from compliance.dsl.values import BudgetExceeded, RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
 from compliance.dsl.functions import BUILTINS
 from compliance.dsl.parser import content_hash, grammar_hash, parse_each_declaration, parse_text
@@ -125,15 +125,21 @@ def _to_rule_value(value: Any) -> Any:
 
 
 class _ParamState:
-    """A stand-in run state for evaluating params (no document, a small budget)."""
+    """A stand-in run state for evaluating params (no document, a small budget).
+
+    Steps are counted as a rule's are (the compiled code reads ``steps`` and ``budget``);
+    running out is reported as the param being too large to compute.
+    """
+
+    budget = 10_000
 
     def __init__(self) -> None:
         self.steps = 0
 
     def step(self) -> None:
         self.steps += 1
-        if self.steps > 10_000:
-            raise RuleRuntimeError("param is too large to compute")
+        if self.steps > self.budget:
+            raise BudgetExceeded()
 
 
 # ---- building a rule set -------------------------------------------------------
@@ -270,8 +276,9 @@ def _evaluate_params(packs: list[_PackInfo], functions: Mapping[str, Callable[..
                     info.params[param.name] = fn({"$s": _ParamState(), "$doc": None, "$at": None})
                 except RuleError as exc:
                     fail(exc)
-                except RuleRuntimeError as exc:
-                    fail(rule_error(f"param {param.name!r} cannot be computed: {exc}", source=str(path),
+                except (RuleRuntimeError, BudgetExceeded) as exc:
+                    reason = exc if isinstance(exc, RuleRuntimeError) else "param is too large to compute"
+                    fail(rule_error(f"param {param.name!r} cannot be computed: {reason}", source=str(path),
                                     text=text, line=param.line, column=param.column))
                 except RecursionError:
                     fail(rule_error(f"param {param.name!r} is nested too deeply", source=str(path),

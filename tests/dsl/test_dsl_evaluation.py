@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from compliance.dsl import load_rule_set, needs_document
+from compliance.errors import RuleError
 from compliance.findings import Outcome, Severity
 
 from dsl_support import PACK_HEADER, run_rules, write_rules
@@ -180,6 +183,18 @@ def test_params_and_overrides(tmp_path: Path) -> None:
     assert overridden.rules[0].params == {"names": ("甲", "乙"), "limit": Decimal(2)}
     assert overridden.evaluate(document)[0].outcome is Outcome.PASS
     assert load_rule_set([path], params={"names": ["甲", "乙", "丙"], "limit": 3}).evaluate(document)[0].outcome is Outcome.PASS
+
+
+def test_params_computed_by_calls_and_their_step_limit(tmp_path: Path) -> None:
+    text = ('param pair = len(["甲", "乙"])\nparam gap = abs(-3)\nparam both = [pair, max(gap, 1)]\n'
+            'rule R-1 "参数"\n  expect pair == 2\n')
+    rule_set = load_rule_set([write_rules(tmp_path / "ok", PACK_HEADER + text)])
+    assert rule_set.rules[0].params == {"pair": Decimal(2)}
+    items = ", ".join(str(i) for i in range(101))  # 101 × 101 items: past the 10,000 steps a param may take
+    path = write_rules(tmp_path / "big", PACK_HEADER + f'param big = [[y for y in [{items}]] for x in [{items}]]\n')
+    with pytest.raises(RuleError) as caught:
+        load_rule_set([path])
+    assert str(caught.value).splitlines()[0] == f"{path}:2:1: param 'big' cannot be computed: param is too large to compute"
 
 
 def test_plugin_functions(tmp_path: Path) -> None:
