@@ -58,7 +58,7 @@ from compliance.plugins.manager import create_manager
 pm, _ = create_manager()
 paths, functions = hooks.rule_pack_paths(pm), hooks.dsl_functions(pm)
 t0 = time.perf_counter()
-parser._lark()
+parser._fast_parser()
 t1 = time.perf_counter()
 files = loader.rule_files(paths)
 with loader._collector_paused():  # as load_rule_set parses and writes

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from lark import Lark
+from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 from lark.parsers.lalr_parser import _Parser as LalrParser
@@ -74,6 +74,8 @@ class _TokenFeed:
     """What Lark's parser reads tokens from (its ``LexerThread``): the lexer, over one text."""
 
     __slots__ = ("lexer", "text")
+    #: The token class Lark makes its own tokens with (an error's list of expected tokens, say).
+    _Token = Token
 
     def __init__(self, rule_lexer: RuleLexer, text: str) -> None:
         self.lexer, self.text = rule_lexer, text
@@ -83,9 +85,15 @@ class _TokenFeed:
 
 
 @functools.lru_cache(maxsize=None)
-def _lark() -> _FastParser:
+def _fast_parser() -> _FastParser:
     """The fast parser; its reduce callbacks are :class:`_Build`'s methods."""
-    return _FastParser(_parse_tables())
+    stored = _stored_tables()
+    if stored is not None:
+        try:
+            return _FastParser(stored)
+        except Exception:  # noqa: BLE001 - a stored table that makes no parser is worked out again
+            pass
+    return _FastParser(_fresh_tables())
 
 
 @functools.lru_cache(maxsize=None)
@@ -106,17 +114,24 @@ def _open_grammar(kind: str, **options: Any) -> Lark:
     return Lark.open(GRAMMAR_FILE, **_OPTIONS, **options)
 
 
-def _parse_tables() -> tables.Tables:
-    """The fast parser's tables: read from the cache folder, else worked out by Lark and stored there."""
+def _stored_tables() -> tables.Tables | None:
+    """The fast parser's tables as stored in the cache folder; None when missing or not as written."""
     target = _grammar_cache_file("fast")
-    if target is not None:
-        try:
-            with open(target, encoding="utf-8") as handle:
-                if owned_by_me(handle.fileno()):
-                    return tables.from_json(handle.read(), grammar_hash())
-        except (OSError, UnicodeDecodeError, tables.TableFormatError):
-            pass  # missing or corrupt: worked out again below
+    if target is None:
+        return None
+    try:
+        with open(target, encoding="utf-8") as handle:
+            if owned_by_me(handle.fileno()):
+                return tables.from_json(handle.read(), grammar_hash())
+    except (OSError, UnicodeDecodeError, tables.TableFormatError):
+        pass
+    return None
+
+
+def _fresh_tables() -> tables.Tables:
+    """The fast parser's tables worked out by Lark, and stored in the cache folder for the next run."""
     data = tables.extract(Lark.open(GRAMMAR_FILE, **_OPTIONS, lexer=RuleLexer))
+    target = _grammar_cache_file("fast")
     if target is not None:
         write_atomically(Path(target), tables.to_json(data, grammar_hash()))
     return tables.Tables(data)
@@ -244,7 +259,7 @@ class _Build:
         if seen is not None:
             return _moved(seen[0], line, column - seen[1])
         try:
-            node = _lark().parse(Fragment.at(expr_text, line, column), start="expr")
+            node = _fast_parser().parse(Fragment.at(expr_text, line, column), start="expr")
         except _PARSE_FAILURES:
             error_column = _reference_error(expr_text, "expr").column or 1
         else:
@@ -521,7 +536,7 @@ class _Build:
 @functools.lru_cache(maxsize=None)
 def _dotted() -> re.Pattern[str]:
     """``name`` or ``name.field.field``, with the grammar's own pattern for a name."""
-    word = _lark().tables.terminal("NAME").pattern.to_regexp()
+    word = _fast_parser().tables.terminal("NAME").pattern.to_regexp()
     return re.compile(rf" *({word})((?:\.{word})*) *")
 
 
@@ -529,7 +544,7 @@ def _dotted() -> re.Pattern[str]:
 def _is_plain_name(word: str) -> bool:
     """Whether the expression ``word`` alone parses as a name (after a dot, any word does)."""
     try:
-        return isinstance(_lark().parse(word, start="expr"), ast.Name)
+        return isinstance(_fast_parser().parse(word, start="expr"), ast.Name)
     except _PARSE_FAILURES:
         return False
 
@@ -571,7 +586,7 @@ def _parse(text: str, source: str, start: str = "start", *, context_text: str | 
     context.lines = context.text.splitlines()
     context.source, context.starts = source, {}
     try:
-        return _lark().parse(text, start=start)
+        return _fast_parser().parse(text, start=start)
     finally:
         context.text, context.lines, context.source, context.starts = saved
 

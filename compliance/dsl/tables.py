@@ -11,13 +11,18 @@ analysis of the grammar; :func:`to_json` / :func:`from_json` store them; and
 :class:`Tables` hands them back in the form Lark's LALR parser
 (``lark.parsers.lalr_parser``) reads, so Lark's parser still does the parsing.
 
-The stored form is JSON, not a pickle: reading it cannot run code.  Anything
-malformed raises :class:`TableFormatError`, and the caller rebuilds it.
+The stored form is JSON, not a pickle: reading it cannot run code.  A header
+line names the grammar, the Lark and Python versions it was worked out with and
+the SHA-256 of the data line below it, so a table from another version, a
+truncated or altered file, or anything else that is not what :func:`to_json`
+wrote raises :class:`TableFormatError`, and the caller works the table out again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 from operator import itemgetter
 from typing import Any, Callable
 
@@ -26,7 +31,7 @@ from lark import Lark
 from lark.parsers.lalr_analysis import IntParseTable, Reduce, Shift
 
 #: Changes when the stored form changes.
-FORMAT = 1
+FORMAT = 2
 
 
 class TableFormatError(ValueError):
@@ -225,21 +230,34 @@ def _rule_data(rule: Any) -> list:
 
 
 def to_json(data: dict[str, Any], grammar: str) -> str:
-    return json.dumps({"format": FORMAT, "grammar": grammar, "lark": lark.__version__, **data},
-                      ensure_ascii=False, separators=(",", ":"))
+    """A header line (what the table was worked out for, and the data's digest), then the data line."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    header = dict(_made_for(grammar), sha256=_digest(payload))
+    return json.dumps(header, separators=(",", ":")) + "\n" + payload
 
 
 def from_json(text: str, grammar: str) -> Tables:
     """The tables :func:`to_json` wrote for ``grammar`` with this Lark; :class:`TableFormatError` for anything else."""
+    header_line, _, payload = text.partition("\n")
     try:
-        data = json.loads(text)
-        if (data["format"], data["grammar"], data["lark"]) != (FORMAT, grammar, lark.__version__):
-            raise TableFormatError("written for another grammar or Lark")
-        return Tables(data)
+        header = json.loads(header_line)
+        if not isinstance(header, dict) or {k: header.get(k) for k in _made_for(grammar)} != _made_for(grammar):
+            raise TableFormatError("written for another grammar, Lark or Python")
+        if header.get("sha256") != _digest(payload):
+            raise TableFormatError("the data does not match its digest")
+        return Tables(json.loads(payload))
     except TableFormatError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise TableFormatError(str(exc)) from exc
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        raise TableFormatError(str(exc) or type(exc).__name__) from exc
+
+
+def _made_for(grammar: str) -> dict[str, Any]:
+    return {"format": FORMAT, "grammar": grammar, "lark": lark.__version__, "python": list(sys.version_info[:2])}
+
+
+def _digest(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 __all__ = ["GrammarRule", "TableFormatError", "Tables", "extract", "from_json", "to_json"]

@@ -86,24 +86,24 @@ def test_a_corrupt_grammar_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
     Path(parser._grammar_cache_file()).write_bytes(b"garbage")
-    parser._lark.cache_clear()
+    parser._fast_parser.cache_clear()
     try:
         assert parse_text(TEXT, "x.rules").rules[0].id == "R-1"
     finally:
-        parser._lark.cache_clear()
+        parser._fast_parser.cache_clear()
 
 
 def test_the_parse_table_is_stored_as_json_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from compliance.dsl import parser
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path))
-    parser._lark.cache_clear()
+    parser._fast_parser.cache_clear()
     try:
         first = parse_text(TEXT, "x.rules")
         stored = Path(parser._grammar_cache_file())
-        data = json.loads(stored.read_text(encoding="utf-8"))
-        assert (data["grammar"], len(data["states"]) > 100) == (parser.grammar_hash(), True)
-        parser._lark.cache_clear()
+        header, data = (json.loads(line) for line in stored.read_text(encoding="utf-8").split("\n"))
+        assert (header["grammar"], len(data["states"]) > 100) == (parser.grammar_hash(), True)
+        parser._fast_parser.cache_clear()
 
         def no_analysis(*_args, **_kwargs):
             raise AssertionError("Lark analysed the grammar again despite the stored table")
@@ -111,25 +111,55 @@ def test_the_parse_table_is_stored_as_json_and_read_back(tmp_path: Path, monkeyp
         monkeypatch.setattr(parser.tables, "extract", no_analysis)
         again = parse_text(TEXT, "x.rules")
     finally:
-        parser._lark.cache_clear()
+        parser._fast_parser.cache_clear()
     assert again == first and again.rules[0].line == first.rules[0].line == 2
+
+
+def _stored_table() -> tuple[str, dict]:
+    """The parse table this test's cache folder holds: its text, and its data line read."""
+    from compliance.dsl import parser
+
+    parser._fast_parser.cache_clear()
+    parser._fast_parser()  # stores the table in this test's cache folder
+    text = Path(parser._grammar_cache_file()).read_text(encoding="utf-8")
+    return text, json.loads(text.split("\n")[1])
 
 
 def test_a_parse_table_with_a_negative_number_is_refused() -> None:
     from compliance.dsl import parser, tables
 
-    parser._lark.cache_clear()
-    parser._lark()  # stores the table in this test's cache folder
-    text = Path(parser._grammar_cache_file()).read_text(encoding="utf-8")
-    data = json.loads(text)
+    text, data = _stored_table()
     data["states"][0][1] = -1  # would count from the end of the actions: a wrong action, not an error
     with pytest.raises(tables.TableFormatError, match="negative"):
-        tables.from_json(json.dumps(data), parser.grammar_hash())
+        tables.from_json(tables.to_json(data, parser.grammar_hash()), parser.grammar_hash())
     data["states"][0][1] = "1"
     with pytest.raises(tables.TableFormatError):
-        tables.from_json(json.dumps(data), parser.grammar_hash())
+        tables.from_json(tables.to_json(data, parser.grammar_hash()), parser.grammar_hash())
     with pytest.raises(tables.TableFormatError, match="another grammar"):
         tables.from_json(text, "0" * 16)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],                       # cut short
+    lambda text: text.replace('"rules":[["', '"rules":[[7,"', 1),  # a rule's name altered
+    lambda text: text.split("\n")[1],                          # no header
+    lambda text: text.split("\n")[0] + "\n" + "[" * 100_000,  # deep nesting
+], ids=["truncated", "altered", "headerless", "nested"])
+def test_a_damaged_parse_table_is_refused_and_worked_out_again(damage) -> None:
+    from compliance.dsl import parser, tables
+
+    text, _ = _stored_table()
+    target = Path(parser._grammar_cache_file())
+    target.write_text(damage(text), encoding="utf-8")
+    with pytest.raises(tables.TableFormatError):
+        tables.from_json(target.read_text(encoding="utf-8"), parser.grammar_hash())
+    parser._fast_parser.cache_clear()
+    try:
+        assert parse_text(TEXT, "x.rules").rules[0].title == "缓存"
+    finally:
+        parser._fast_parser.cache_clear()
+    # Written again in full (Lark may number the states otherwise on another analysis).
+    assert len(tables.from_json(target.read_text(encoding="utf-8"), parser.grammar_hash()).rules) > 100
 
 
 class _Planted:
@@ -156,7 +186,7 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
     for kind in ("fast", "reference"):  # both parsers' grammar analyses, as they are named
         (shared / f"grammar-{kind}-{parser.grammar_hash()}.lark-cache").write_bytes(b"0\n" + payload)
     loader._PARSED.clear()
-    parser._lark.cache_clear()
+    parser._fast_parser.cache_clear()
     parser._reference_lark.cache_clear()
     try:
         path = write_rules(tmp_path / "rules", TEXT)
@@ -164,7 +194,7 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, monkeypat
         with pytest.raises(RuleError, match="syntax error"):  # the reference parser, for the message
             parse_text(TEXT + "rule R-2 \"坏\"\n  expect = 1\n", "bad.rules")
     finally:
-        parser._lark.cache_clear()
+        parser._fast_parser.cache_clear()
         parser._reference_lark.cache_clear()
     assert not marker.exists()
     assert parser._grammar_cache_file("fast") is None
@@ -177,15 +207,16 @@ def test_a_pickle_planted_as_the_parse_table_is_never_run(tmp_path: Path, monkey
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
     marker = tmp_path / "code-ran"
-    parser._lark.cache_clear()
+    parser._fast_parser.cache_clear()
     try:
         table = Path(parser._grammar_cache_file())
         table.write_bytes(pickle.dumps(_Planted(marker)))
         assert parse_text(TEXT, "x.rules").rules[0].title == "缓存"
     finally:
-        parser._lark.cache_clear()
+        parser._fast_parser.cache_clear()
     assert not marker.exists()
-    assert json.loads(table.read_text(encoding="utf-8"))["grammar"] == parser.grammar_hash()  # rebuilt as data
+    header = json.loads(table.read_text(encoding="utf-8").split("\n")[0])
+    assert header["grammar"] == parser.grammar_hash()  # rebuilt as data
 
 
 def test_the_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

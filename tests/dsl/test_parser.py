@@ -129,3 +129,13 @@ def test_a_quantifier_word_alone_in_a_placeholder_is_a_syntax_error() -> None:
         parse_text('rule A-1 "t"\n  expect x\n  message "n = {count}"\n', "a.rules")
     assert str(caught.value).startswith(
         "a.rules:3:17: syntax error in the message's {count}: unexpected input at its column 1")
+
+
+def test_the_fast_parser_s_own_error_can_be_printed() -> None:
+    # Its errors are only ever replaced by the reference parser's, but a log or a debugger prints
+    # them: Lark lists the expected tokens by feeding tokens of its own through the token feed.
+    from lark.exceptions import UnexpectedInput
+
+    with pytest.raises(UnexpectedInput) as caught:
+        parser._fast_parser().parse('rule A-1 "t"\n  expect = 1\n')
+    assert "Expected one of" in str(caught.value)
