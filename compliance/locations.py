@@ -37,8 +37,9 @@ class LocationIndex:
         self.document = document
         # id() keys: model objects are frozen and live as long as the document.  A side of a
         # two-sided table shares its cells with the whole table, whose row is labelled as the
-        # income side's: a cell is named after the innermost row that holds it (its side's),
-        # so owners are entered in document order, each side after its table.
+        # income side's: a cell (and a row, were one ever shared) is named after the innermost
+        # table that holds it, its side's, so owners are entered in document order, each side
+        # after its table, and the last one entered wins.
         owners = [(table, row) for table in _tables(document.tables) for row in table.rows]
         self._row_table: dict[int, Table] = {id(row): table for table, row in owners}
         self._cell_owner: dict[int, tuple[Table, Row]] = {

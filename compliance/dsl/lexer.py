@@ -6,7 +6,8 @@ through them (see :mod:`compliance.dsl.parser`).  On the way to a successful
 parse, though, they spend most of the time of loading a rule set, so this
 lexer produces the same tokens faster:
 
-* the terminal patterns come from the grammar itself (Lark's ``lexer_conf``);
+* the terminal patterns come from the grammar itself (Lark's ``lexer_conf``, or
+  the terminal definitions stored with the parse table, :mod:`compliance.dsl.tables`);
 * one master regex splits the text into lexemes whose class is fixed by their
   first character: blanks, line breaks and comments, strings, numbers, words
   and operators;
@@ -28,9 +29,8 @@ another kind makes the lexer refuse the grammar.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol, Sequence
 
-from lark.common import LexerConf
 from lark.indenter import DedentError
 from lark.lexer import Lexer
 
@@ -95,12 +95,19 @@ class UnlexableInput(Exception):
     """Raised for a character no terminal starts with; the caller reports it through Lark."""
 
 
+class Terminals(Protocol):
+    """What the lexer is built from: Lark's ``LexerConf``, or the stored :class:`~compliance.dsl.tables.Tables`."""
+
+    terminals: Sequence[Any]
+    ignore: Sequence[str]
+
+
 class RuleLexer(Lexer):
     """Lark's custom-lexer interface: built once per grammar from its terminal definitions."""
 
     __future_interface__ = True  # lex(lexer_state, parser_state): the parser state tells what it accepts
 
-    def __init__(self, conf: LexerConf) -> None:
+    def __init__(self, conf: Terminals) -> None:
         terminals = sorted(conf.terminals, key=_lark_order)
         patterns = {t.name: t.pattern for t in terminals}
         word = re.compile(patterns[NAME].to_regexp())

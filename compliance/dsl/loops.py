@@ -3,7 +3,7 @@
 One :func:`runner` serves them all: it binds the loop variable to every item
 in turn, filters it with ``where`` and counts one step per item, in the same
 order as the rule reads, so a runaway rule stops at the same item and an error
-in the filter or the body surfaces where it did.  It is a plain loop, without
+in the filter or the body surfaces where it did.  A scan is a plain loop, without
 a generator in between, as rules spend most of their time in loops.
 
 **Indexed filters.**  A filter whose first condition is ``x.FIELD == E``, with
