@@ -173,6 +173,10 @@ def syntax_error(exc: UnexpectedInput, text: str, source: str, lark: Lark) -> Ru
         if exc.token.type == "_NL":
             # A newline token starts at the end of the line it closes.
             line, column = exc.token.line, exc.token.column
+        if line is None:
+            # Lark before 1.3 makes the layout tokens that close the text without a position:
+            # they stand where the text's last line ends, where later Lark puts them.
+            line, column = _end_of_text(text)
         expected = exc.accepts or exc.expected
     else:
         assert isinstance(exc, UnexpectedCharacters)
@@ -192,6 +196,15 @@ def syntax_error(exc: UnexpectedInput, text: str, source: str, lark: Lark) -> Ru
     return rule_error(message, source=source, text=text, line=line, column=column)
 
 
+
+
+def _end_of_text(text: str) -> tuple[int, int]:
+    """The line and column just after the last character of the last line that is not blank."""
+    lines = text.splitlines()
+    for number in range(len(lines), 0, -1):
+        if lines[number - 1].strip():
+            return number, len(lines[number - 1].rstrip()) + 1
+    return 1, 1
 
 
 def dedent_line(text: str) -> int:

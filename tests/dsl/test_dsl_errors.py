@@ -254,3 +254,21 @@ def test_syntax_errors_in_several_threads_get_their_own_messages() -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         together = list(pool.map(message, texts * 40))
     assert together == alone * 40
+
+
+def test_a_layout_token_without_a_position_is_reported_where_the_text_ends() -> None:
+    # Lark before 1.3 makes the _DEDENT that closes the text without a line or column; the
+    # error then points just past the last character written, as later Lark does.
+    from lark import Token
+    from lark.exceptions import UnexpectedToken
+
+    from compliance.dsl import parser
+    from compliance.dsl.syntax_errors import syntax_error
+
+    text = PACK_HEADER + '\nrule R-1 "括号"\n  expect (\n\n'
+    error = syntax_error(UnexpectedToken(Token("_DEDENT", ""), {"RPAR"}), text, "x.rules", parser._reference_lark())
+    assert str(error).splitlines()[:3] == [
+        "x.rules:4:11: syntax error: unexpected a change of indentation; expected \")\"",
+        "  expect (",
+        "          ^",
+    ]
