@@ -492,6 +492,15 @@ class Compiler(RoundingBounds):
                 return symbol.value
         return _UNSET
 
+    def _constant_texts(self, node: ast.Node, scope: Scope) -> tuple[str, ...] | None:
+        """The texts of a list that is a param or a literal of texts, else None."""
+        if isinstance(node, ast.ListLit) and all(isinstance(i, ast.String) for i in node.items):
+            return tuple(i.value for i in node.items)
+        value = self._constant(node, scope)
+        if isinstance(value, tuple) and all(v.__class__ is str for v in value):
+            return value
+        return None
+
     def _variable(self, node: ast.Node, scope: Scope) -> str | None:
         """The env key of ``node`` when it names a let or a loop variable."""
         if isinstance(node, ast.Name):
@@ -777,7 +786,7 @@ class Compiler(RoundingBounds):
 
             return contains_text, bool
         member = op == "in"
-        texts = _constant_texts(node.right, scope)
+        texts = self._constant_texts(node.right, scope)
         if texts is not None:
             # A list of texts written in the rule or a param: a set answers for a text at once.
             listed = frozenset(texts)
@@ -920,21 +929,6 @@ def _source_lines(text: str) -> tuple[str, ...]:
 def _scalar_fields(cls: type) -> tuple[str, ...]:
     """Fields of ``cls`` that hold a leaf value (text, number, flag): those a filter index can key on."""
     return tuple(name for name, type_ in fields_of(cls).items() if not isinstance(type_, Many) and type_ not in MODEL_TYPES)
-
-
-def _constant_texts(node: ast.Node, scope: Scope) -> tuple[str, ...] | None:
-    """The texts of a list that is a param or a literal of texts, else None."""
-    value: Any = None
-    if isinstance(node, ast.Name):
-        symbol = scope.lookup(node.name)
-        if symbol is None or symbol.kind != "param":
-            return None
-        value = symbol.value
-    elif isinstance(node, ast.ListLit) and all(isinstance(i, ast.String) for i in node.items):
-        value = tuple(i.value for i in node.items)
-    if isinstance(value, tuple) and all(v.__class__ is str for v in value):
-        return value
-    return None
 
 
 def _call_error(name: str, exc: Exception) -> RuleRuntimeError:
