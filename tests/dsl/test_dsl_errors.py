@@ -16,6 +16,8 @@ from compliance.plugins.manager import create_manager
 
 from dsl_support import PACK_HEADER, run_rules, write_rules
 
+REPEATED_REPEAT = ("a repeated group that itself repeats (like (a+)+) can take exponential time; "
+                   "rewrite the regular expression without it")
 REPEATED_ALTERNATIVES = ("a group of alternatives that repeats (like (a|aa)+) can take exponential time; "
                          "rewrite the regular expression without it")
 
@@ -105,23 +107,19 @@ NAME_CASES = [
     ("unknown severity", '  expect true\n    severity eror\n', 2, 3,
      "unknown severity 'eror'; expected note, warning or error (did you mean 'error'?)"),
     ("catastrophic regular expression", '  for table t:\n    expect t.title matches "(表+)+$"\n', 3, 28,
-     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_REPEAT),
     ("repeated alternatives", '  for table t:\n    expect t.title matches "(a|aa)+$"\n', 3, 28,
      REPEATED_ALTERNATIVES),
     ("counted alternatives", '  for table t:\n    expect t.title matches "^(?:收入|支出){1,2}表"\n', 3, 28,
      REPEATED_ALTERNATIVES),
     ("a repeat inside a repeated group, nested", '  for table t:\n    expect t.title matches "((表+)合计)+"\n', 3, 28,
-     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_REPEAT),
     ("alternatives inside a repeated group, nested", '  for table t:\n    expect t.title matches "((a|ab)c)+"\n', 3, 28,
      REPEATED_ALTERNATIVES),
     ("a repeat of an optional", '  for table t:\n    expect t.title matches "(?:a?){24}a{24}"\n', 3, 28,
-     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_REPEAT),
     ("nested repeats behind a lookahead", '  for table t:\n    expect t.title matches "x(?=(a+)+b)"\n', 3, 28,
-     "a repeated group that itself repeats (like (a+)+) can take exponential time; "
-     "rewrite the regular expression without it"),
+     REPEATED_REPEAT),
     ("invalid regular expression", '  for table t:\n    expect t.title matches "(表"\n', 3, 28,
      "invalid regular expression: missing ), unterminated subpattern at position 0"),
 ]
