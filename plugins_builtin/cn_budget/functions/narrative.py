@@ -15,6 +15,7 @@ a table figure is a read-only mapping with ``value`` (in the stated unit, or
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import Counter
@@ -150,15 +151,10 @@ class _Index:
                 self.tables[table.kind] = table
         #: Rows by normalised label, per table (id): labels are compared many times.
         self.labels: dict[int, dict[str, Row]] = {}
-        #: Each label's comparison key: the same 科目 names recur in many tables.
-        self.keys: dict[str, str] = {}
         #: The amount column a reference names, per table (id) and column selector.
         self.columns: dict[tuple[int, str], Column | None] = {}
         #: What each fact (id) is tied to, computed once for all rules that ask.
         self.figures: dict[int, tuple[Mapping[str, Any], ...]] = {}
-        self.links: dict[int, tuple[Link, str] | None] = {}
-        #: The links whose context pattern matches each section context.
-        self.contexts: dict[str, tuple[Link, ...]] = {}
         #: The first change stated for each (section, subject), built on first use.
         self.changes: dict[tuple[str | None, str], Fact] | None = None
         self.by_amount: dict[Decimal, list[Fact]] | None = None
@@ -170,16 +166,9 @@ class _Index:
             # Built whole, then published: with --jobs another thread may read the entry at any moment.
             rows = {}
             for row in table.rows:
-                rows.setdefault(self.key(row.label), row)
+                rows.setdefault(_key(row.label), row)
             self.labels[id(table)] = rows
-        return rows.get(self.key(label))
-
-    def key(self, label: str) -> str:
-        """``_key(label)``, worked out once per label."""
-        found = self.keys.get(label)
-        if found is None:
-            found = self.keys[label] = _key(label)
-        return found
+        return rows.get(_key(label))
 
     def amount_column(self, table: Table, wanted: str) -> Column | None:
         """The amount column ``wanted`` selects ("first", a header name or a path ending), once per table."""
@@ -225,13 +214,16 @@ def _index(document: Document) -> _Index:
 # ---- resolving references -----------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(label: str) -> str:
+    """A label as rows are matched by; a pure function of the text, and the same 科目 names recur in every document."""
     return normalize_text(_strip_label(label))
 
 
 _LABEL_NOISE = re.compile(r"^(?:其中\s*[:：]\s*|\d+[.．、]\s*|[一二三四五六七八九十]+、)|（小计）$|\(小计\)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _strip_label(text: str) -> str:
     return _LABEL_NOISE.sub("", text.strip())
 
@@ -240,19 +232,23 @@ def _find_row(index: "_Index", table: Table, selector: str, subject: str) -> Row
     if selector == "total":
         return table.total
     if selector == "path":
-        return _row_by_path(index, table, subject_path(subject))
+        return _row_by_path(table, _subject_path(subject))
     return index.row_by_label(table, selector.split(":", 1)[1])
 
 
-def _row_by_path(index: _Index, table: Table, path: Sequence[str]) -> Row | None:
+#: The 类/款/项 names of a subject: a pure function of the text, asked of every subject spelling a path.
+_subject_path = functools.lru_cache(maxsize=1024)(subject_path)
+
+
+def _row_by_path(table: Table, path: Sequence[str]) -> Row | None:
     """The row reached by following 类 → 款 → 项 names down the code hierarchy."""
     if not path:
         return None
     candidates: Iterable[Row] = [r for r in table.rows if r.level == 1]
     found: Row | None = None
     for name in path:
-        wanted = index.key(name)
-        found = next((r for r in candidates if index.key(r.label) == wanted), None)
+        wanted = _key(name)
+        found = next((r for r in candidates if _key(r.label) == wanted), None)
         if found is None:
             return None
         candidates = found.children
@@ -312,14 +308,19 @@ def _ref(value: Decimal | None, place: str, at: Any, found: bool) -> Mapping[str
 
 
 def _link_of(index: _Index, fact: Fact) -> tuple[Link, str] | None:
-    key = id(fact)
-    if key not in index.links:
-        context = index.context(fact)
-        if context not in index.contexts:
-            # Facts under one heading share a context: its links are found once.
-            index.contexts[context] = tuple(link for link in LINKS if link.context.search(context)) if context else ()
-        index.links[key] = _first_link(index.contexts[context], fact.subject)
-    return index.links[key]
+    return _link_for(index.context(fact), fact.subject)
+
+
+@functools.lru_cache(maxsize=4096)
+def _link_for(context: str, subject: str) -> tuple[Link, str] | None:
+    """The link of a statement by its context and subject: texts only (:data:`LINKS` is fixed), and they recur."""
+    return _first_link(_context_links(context), subject)
+
+
+@functools.lru_cache(maxsize=1024)
+def _context_links(context: str) -> tuple[Link, ...]:
+    """The links whose context pattern matches a section context, in :data:`LINKS` order."""
+    return tuple(link for link in LINKS if link.context.search(context)) if context else ()
 
 
 def _first_link(links: tuple[Link, ...], subject: str) -> tuple[Link, str] | None:
@@ -380,6 +381,15 @@ def _similarity(a: str, b: str) -> Decimal:
 
     Pairs shared are counted as a multiset: a pair printed twice in both names counts twice.
     """
+    if a.__class__ is str and b.__class__ is str:
+        return _text_similarity(a, b)
+    return _dice(_name_pairs(a), _name_pairs(b))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_similarity(a: str, b: str) -> Decimal:
+    # Rules match every project name against every row, perf table and allocation list,
+    # and the same names in every evaluation: a pure function of two texts, remembered.
     return _dice(_name_pairs(a), _name_pairs(b))
 
 
@@ -397,18 +407,19 @@ def _dice(name_a: tuple[str, Counter[str]], name_b: tuple[str, Counter[str]]) ->
 
 
 def _name_pairs(name: str) -> tuple[str, Counter[str]]:
-    """A name normalised, with its character pairs counted.
+    """A name normalised, with its character pairs counted (the counts are only read, never changed).
 
     Rules match every project name against every row, perf table and allocation
-    list: each name is read once per evaluation.
+    list: each name is read once.
     """
     if name.__class__ is not str:
         return _count_pairs(normalize_text(name))
-    known = evaluation_table("narrative.name_pairs")
-    found = known.get(name)
-    if found is None:
-        found = known[name] = _count_pairs(normalize_text(name))
-    return found
+    return _text_pairs(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_pairs(name: str) -> tuple[str, Counter[str]]:
+    return _count_pairs(normalize_text(name))
 
 
 def _count_pairs(text: str) -> tuple[str, Counter[str]]:
@@ -467,6 +478,12 @@ def _cost_name(text: str) -> str:
     return _COST_NOISE.sub("", normalize_text(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _cost_similarity(indicator: str, item: str) -> Decimal:
+    """How alike an indicator's and an allocation item's names are, their cost endings dropped (pure text)."""
+    return _dice(_name_pairs(_cost_name(indicator)), _name_pairs(_cost_name(item)))
+
+
 #: A pair is accepted on names alone from this similarity; with equal or near amounts from any similarity.
 NAME_SIMILARITY = Decimal("0.3")
 
@@ -497,13 +514,11 @@ def cost_pairs(perf: PerfTable, allocation: Fact | None) -> tuple[Mapping[str, A
 def _cost_pairs(perf: PerfTable, allocation: Fact) -> tuple[Mapping[str, Any], ...]:
     indicators = [i for i in perf.indicators if is_cost_indicator(i)]
     items = list(allocation.items)
-    item_names = [_name_pairs(_cost_name(item.subject)) for item in items]
     scored = []
     for i_index, indicator in enumerate(indicators):
         value = to_unit(indicator.target.value, indicator.target.unit.strip(), allocation.unit or "万元")
-        indicator_name = _name_pairs(_cost_name(indicator.name))
         for j_index, item in enumerate(items):
-            names = _dice(indicator_name, item_names[j_index])
+            names = _cost_similarity(indicator.name, item.subject)
             amount = _amount_score(value, item.amount)
             if names >= NAME_SIMILARITY or (amount > 0 and names > 0):
                 scored.append((names + amount, i_index, j_index, value))

@@ -22,6 +22,7 @@ keeps its rounding interval (3,037.70 万元 is 30,377,000 元 ± 50 元).
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any, Mapping
@@ -89,13 +90,17 @@ def side_of(table: Table | None, side: str) -> Table | None:
 # ---- rows ---------------------------------------------------------------------------
 
 
-def _label_text(table: Table, row: Row) -> str:
-    """The label as printed, markers included (``Row.label`` has them stripped)."""
-    for column in table.columns:
-        if column.role == "label":
-            cell = row.cell(column.index)
-            if cell is not None and cell.text.strip():
-                return cell.text
+def _label_text(label_columns: tuple[int, ...], row: Row) -> str:
+    """The label as printed, markers included (``Row.label`` has them stripped).
+
+    ``label_columns``: the indexes of the table's label columns, in column order.
+    """
+    for index in label_columns:
+        for cell in row.cells:
+            if cell.column == index:
+                if cell.text.strip():
+                    return cell.text
+                break
     return row.label
 
 
@@ -105,12 +110,21 @@ def _outline(table: Table) -> list[tuple[Row, int, bool]]:
 
 
 def _compute_outline(table: Table) -> list[tuple[Row, int, bool]]:
-    out: list[tuple[Row, int, bool]] = []
+    label_columns = tuple(c.index for c in table.columns if c.role == "label")
+    rows = [row for row in table.rows if row.kind != "total"]
+    levels = _outline_levels(tuple(_label_text(label_columns, row) for row in rows))
+    return [(row, level, sub) for row, (level, sub) in zip(rows, levels)]
+
+
+@functools.lru_cache(maxsize=256)
+def _outline_levels(texts: tuple[str, ...]) -> tuple[tuple[int, bool], ...]:
+    """Each line's outline level and whether it is a 其中 sub-item, from the labels as printed, in order.
+
+    A pure function of the labels: a template prints the same lines in every document and evaluation.
+    """
+    out: list[tuple[int, bool]] = []
     previous_level, previous_marked, in_sub_list = 0, False, False
-    for row in table.rows:
-        if row.is_total:
-            continue
-        text = _label_text(table, row)
+    for text in texts:
         if _SUB_ITEM.match(text):
             level, marked, sub = previous_level + 1 if not in_sub_list else previous_level, True, True
         elif _LEVEL_ONE.match(text):
@@ -123,13 +137,14 @@ def _compute_outline(table: Table) -> list[tuple[Row, int, bool]]:
             level, marked, sub = previous_level + 1, False, False  # unmarked lines under a marked line
         else:
             level, marked, sub = max(previous_level, 1), False, False
-        out.append((row, level, sub))
+        out.append((level, sub))
         previous_level, previous_marked, in_sub_list = level, marked and not sub, sub
-    return out
+    return tuple(out)
 
 
-def _has_hierarchy(table: Table) -> bool:
-    return any(row.children for row in table.rows)
+def _is_flat(table: Table) -> bool:
+    """A table outlined by printed markers only: no row rolls up others and none has a code."""
+    return not any(row.children or row.code for row in table.rows)
 
 
 def top_rows(table: Table) -> tuple[Row, ...]:
@@ -143,12 +158,15 @@ def top_rows(table: Table) -> tuple[Row, ...]:
 
 
 def _compute_top_rows(table: Table) -> tuple[Row, ...]:
-    if _has_hierarchy(table) or any(row.code for row in table.rows):
+    if not _is_flat(table):
         # 类 rows and the group lines above them; a row whose code lost its 类 part
         # (a 款 printed without it) is not mistaken for a top row.
-        inner = {id(child) for row in table.rows for child in row.children}
-        return tuple(r for r in table.rows if not r.is_total and id(r) not in inner
-                     and (r.kind == "group" or (r.code and r.level == 1)))
+        inner: set[int] = set()
+        for row in table.rows:
+            if row.children:
+                inner.update(map(id, row.children))
+        return tuple([r for r in table.rows if (r.kind == "group" or (r.code and r.level == 1))
+                      and r.kind != "total" and id(r) not in inner])
     outline = _outline(table)
     top = min((level for _, level, sub in outline if not sub), default=1)
     return tuple(row for row, level, sub in outline if level == top and not sub)
@@ -199,7 +217,7 @@ def outline_rows(table: Table) -> tuple[Row, ...]:
 
 
 def _compute_outline_rows(table: Table) -> tuple[Row, ...]:
-    if _has_hierarchy(table) or any(row.code for row in table.rows):
+    if not _is_flat(table):
         return ()
     # A line has addends or sub-items exactly when the line after it is deeper: the first line
     # below it is then a 其中 sub-item or, if not, an addend.
@@ -236,7 +254,7 @@ def _code_index(table: Table) -> dict[str, Row]:
     index: dict[str, Row] = {}
     for row in table.rows:
         if row.code:
-            index.setdefault(row.code_text, row)
+            index.setdefault("".join(row.code), row)  # Row.code_text
     return index
 
 
@@ -264,7 +282,7 @@ def _rows_by_label(table: Table) -> dict[str, list[Row]]:
     """The rows other than totals, by label, in table order."""
     index: dict[str, list[Row]] = {}
     for row in table.rows:
-        if not row.is_total:
+        if row.kind != "total":
             index.setdefault(row.label, []).append(row)
     return index
 
@@ -283,8 +301,14 @@ def figure_columns(table: Table) -> tuple[Column, ...]:
 
 
 def _compute_figure_columns(table: Table) -> tuple[Column, ...]:
-    used = {cell.column for row in table.rows for cell in row.cells if cell.value is not None}
-    return tuple(c for c in table.columns if c.role == "amount" and c.index in used)
+    amounts = [c for c in table.columns if c.role == "amount"]
+    wanted = {c.index for c in amounts}
+    used: set[int] = set()
+    for row in table.rows:
+        used.update([cell.column for cell in row.cells if cell.value is not None])
+        if wanted <= used:
+            break  # every amount column holds a figure: the rest cannot change the answer
+    return tuple([c for c in amounts if c.index in used])
 
 
 def figure_rows(table: Table) -> tuple[Row, ...]:
@@ -294,33 +318,54 @@ def figure_rows(table: Table) -> tuple[Row, ...]:
 
 def _compute_figure_rows(table: Table) -> tuple[Row, ...]:
     amounts = {c.index for c in table.columns if c.role == "amount"}
-    return tuple(r for r in table.rows if any(c.value is not None and c.column in amounts for c in r.cells))
+    out: list[Row] = []
+    for row in table.rows:
+        for cell in row.cells:
+            if cell.value is not None and cell.column in amounts:
+                out.append(row)
+                break
+    return tuple(out)
 
 
-def _is_total_column(column: Column) -> bool:
-    return bool(column.path) and column.path[-1].replace(" ", "").endswith(_TOTAL_WORDS)
+def _is_total_path(path: tuple[str, ...]) -> bool:
+    """A header path ending in 合计/小计/总计: the column adds up its neighbours."""
+    return bool(path) and path[-1].replace(" ", "").endswith(_TOTAL_WORDS)
 
 
-def _parts_under(columns: list[Column], prefix: tuple[str, ...], exclude: Column) -> list[Column]:
-    """The columns under ``prefix`` that add up to its total: a group's 小计, else its members."""
-    out: list[Column] = []
+def _parts_under(paths: tuple[tuple[str, ...], ...], prefix: tuple[str, ...], exclude: int) -> list[int]:
+    """The positions of the columns under ``prefix`` that add up to its total: a group's 小计, else its members.
+
+    Columns are given by their header paths; ``exclude`` is the position of the total itself.
+    """
+    out: list[int] = []
     seen: list[str] = []
-    for column in columns:
-        if column is exclude or len(column.path) <= len(prefix) or column.path[:len(prefix)] != prefix:
+    for position, path in enumerate(paths):
+        if position == exclude or len(path) <= len(prefix) or path[:len(prefix)] != prefix:
             continue
-        head = column.path[len(prefix)]
+        head = path[len(prefix)]
         if head in seen:
             continue
         seen.append(head)
         group = prefix + (head,)
-        members = [c for c in columns if c.path[:len(group)] == group]
-        exact = [c for c in members if c.path == group]
+        members = [i for i, p in enumerate(paths) if p[:len(group)] == group]
+        exact = [i for i in members if paths[i] == group]
         if exact:
             out.append(exact[0])
             continue
-        subtotal = [c for c in members if len(c.path) == len(group) + 1 and _is_total_column(c)]
-        out.extend(subtotal[:1] or _parts_under(columns, group, exclude))
+        subtotal = [i for i in members if len(paths[i]) == len(group) + 1 and _is_total_path(paths[i])]
+        out.extend(subtotal[:1] or _parts_under(paths, group, exclude))
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _column_groups(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Each total column's position among the amount columns with the positions of the columns it adds up.
+
+    A pure function of the header paths, which a template prints the same in
+    every document: worked out once per layout, not once per table and evaluation.
+    """
+    return tuple((position, tuple(_parts_under(paths, path[:-1], position)))
+                 for position, path in enumerate(paths) if _is_total_path(path))
 
 
 def column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
@@ -335,15 +380,19 @@ def column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
 
 
 def _compute_column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
-    used = set(figure_columns(table))
     amounts = [c for c in table.columns if c.role == "amount"]
+    groups = _column_groups(tuple(c.path for c in amounts))
+    if not groups:
+        return ()
+    # An amount column is a figure column exactly when its index holds a figure.
+    used = {c.index for c in figure_columns(table)}
     out: list[Mapping[str, Any]] = []
-    for column in amounts:
-        if not _is_total_column(column):
+    for total, positions in groups:
+        if not positions:
             continue
-        parts = _parts_under(amounts, column.path[:-1], column)
-        if parts and (column in used or used.intersection(parts)):
-            out.append({"total": column, "parts": tuple(p for p in parts if p in used)})
+        parts = [amounts[i] for i in positions]
+        if amounts[total].index in used or any(p.index in used for p in parts):
+            out.append({"total": amounts[total], "parts": tuple(p for p in parts if p.index in used)})
     return tuple(out)
 
 

@@ -47,7 +47,7 @@ from typing import Any
 
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
-from compliance.dsl.memo import evaluation_table, per_evaluation
+from compliance.dsl.memo import per_evaluation
 from compliance.model import Document, Fact, Paragraph, Section, TocEntry
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.tables import split_code
@@ -84,14 +84,11 @@ def cn_number(text: Any) -> Decimal | None:
     """An Arabic or Chinese numeral (up to 九十九, as headings use) as a number; blank if it is neither."""
     if text is None:
         return None
-    text = str(text)
-    # Rules number every heading and table against every other: each text is read once per evaluation.
-    known = evaluation_table("cn_number")
-    if text not in known:
-        known[text] = _cn_number(text)
-    return known[text]
+    return _cn_number(text if text.__class__ is str else str(text))
 
 
+# Rules number every heading and table against every other, and the numbers repeat in every document.
+@functools.lru_cache(maxsize=4096)
 def _cn_number(text: str) -> Decimal | None:
     raw = _NUMBER_NOISE.sub("", text)
     if raw.isdigit():
@@ -107,7 +104,12 @@ def _cn_number(text: str) -> Decimal | None:
 
 def years_in(text: Any) -> tuple[str, ...]:
     """Every four-digit year printed before 年 ("2026 年", "2025年底"), as text like ``doc_meta("year")``."""
-    return tuple(_YEAR.findall(str(text or "")))
+    return _years_in(text if text.__class__ is str else str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _years_in(text: str) -> tuple[str, ...]:
+    return tuple(_YEAR.findall(text))
 
 
 def numbers_before(text: Any, words: Any) -> tuple[str, ...]:
@@ -129,12 +131,8 @@ def label_value(text: Any, label: Any) -> str | None:
 def similar(a: Any, b: Any) -> bool:
     """True when two texts differ but are near variants (normalised, difflib ratio ≥ 0.8)."""
     if a.__class__ is str and b.__class__ is str:
-        # Rules compare every statement with every name: each pair is judged once per evaluation.
-        known = evaluation_table("similar")
-        answer = known.get((a, b))
-        if answer is None:
-            answer = known[(a, b)] = _similar(a, b)
-        return answer
+        # Rules compare every statement with every name, and the same pairs in every evaluation.
+        return _similar_texts(a, b)
     return _similar(a, b)
 
 
@@ -143,6 +141,11 @@ def _similar(a: Any, b: Any) -> bool:
     if not left or not right or left == right:
         return False
     return _near_variants(left, right)
+
+
+@functools.lru_cache(maxsize=8192)
+def _similar_texts(a: str, b: str) -> bool:
+    return _similar(a, b)
 
 
 @functools.lru_cache(maxsize=4096)
