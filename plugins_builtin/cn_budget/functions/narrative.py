@@ -21,7 +21,7 @@ import threading
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from attrs import frozen
 
@@ -151,6 +151,9 @@ class _Index:
                 self.tables[table.kind] = table
         #: Rows by normalised label, per table (id): labels are compared many times.
         self.labels: dict[int, dict[str, Row]] = {}
+        #: The 类 rows of a table (by id), and the children of a row (by id), by normalised label:
+        #: the steps of the 类 → 款 → 项 paths statements spell.
+        self.steps: dict[tuple[str, int], dict[str, Row]] = {}
         #: The amount column a reference names, per table (id) and column selector.
         self.columns: dict[tuple[int, str], Column | None] = {}
         #: What each fact (id) is tied to, computed once for all rules that ask.
@@ -169,6 +172,27 @@ class _Index:
                 rows.setdefault(_key(row.label), row)
             self.labels[id(table)] = rows
         return rows.get(_key(label))
+
+    def row_by_path(self, table: Table, path: Sequence[str]) -> Row | None:
+        """The row reached by following 类 → 款 → 项 names down the code hierarchy (the first of a name at each step)."""
+        found: Row | None = None
+        for name in path:
+            step = self._step("table", table) if found is None else self._step("row", found)
+            found = step.get(_key(name))
+            if found is None:
+                return None
+        return found
+
+    def _step(self, kind: str, owner: Any) -> dict[str, Row]:
+        """The rows one step down from ``owner`` (a table's 类 rows, or a row's children) by normalised label."""
+        key = (kind, id(owner))
+        step = self.steps.get(key)
+        if step is None:
+            step = {}
+            for row in (r for r in owner.rows if r.level == 1) if kind == "table" else owner.children:
+                step.setdefault(_key(row.label), row)
+            self.steps[key] = step  # published whole (threads under --jobs share the index)
+        return step
 
     def amount_column(self, table: Table, wanted: str) -> Column | None:
         """The amount column ``wanted`` selects ("first", a header name or a path ending), once per table."""
@@ -232,27 +256,12 @@ def _find_row(index: "_Index", table: Table, selector: str, subject: str) -> Row
     if selector == "total":
         return table.total
     if selector == "path":
-        return _row_by_path(table, _subject_path(subject))
+        return index.row_by_path(table, _subject_path(subject))
     return index.row_by_label(table, selector.split(":", 1)[1])
 
 
 #: The 类/款/项 names of a subject: a pure function of the text, asked of every subject spelling a path.
 _subject_path = functools.lru_cache(maxsize=1024)(subject_path)
-
-
-def _row_by_path(table: Table, path: Sequence[str]) -> Row | None:
-    """The row reached by following 类 → 款 → 项 names down the code hierarchy."""
-    if not path:
-        return None
-    candidates: Iterable[Row] = [r for r in table.rows if r.level == 1]
-    found: Row | None = None
-    for name in path:
-        wanted = _key(name)
-        found = next((r for r in candidates if _key(r.label) == wanted), None)
-        if found is None:
-            return None
-        candidates = found.children
-    return found
 
 
 def _side(table: Table, side: str | None) -> Table:

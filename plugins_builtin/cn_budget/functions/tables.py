@@ -301,14 +301,8 @@ def figure_columns(table: Table) -> tuple[Column, ...]:
 
 
 def _compute_figure_columns(table: Table) -> tuple[Column, ...]:
-    amounts = [c for c in table.columns if c.role == "amount"]
-    wanted = {c.index for c in amounts}
-    used: set[int] = set()
-    for row in table.rows:
-        used.update([cell.column for cell in row.cells if cell.value is not None])
-        if wanted <= used:
-            break  # every amount column holds a figure: the rest cannot change the answer
-    return tuple([c for c in amounts if c.index in used])
+    used = {cell.column for row in table.rows for cell in row.cells if cell.value is not None}
+    return tuple(c for c in table.columns if c.role == "amount" and c.index in used)
 
 
 def figure_rows(table: Table) -> tuple[Row, ...]:

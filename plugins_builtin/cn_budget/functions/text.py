@@ -48,7 +48,7 @@ from typing import Any
 from compliance.dsl import needs_document
 from compliance.dsl.functions import normalize_text
 from compliance.dsl.memo import per_evaluation
-from compliance.model import Document, Fact, Paragraph, Section, TocEntry
+from compliance.model import Document, Fact, Paragraph, Section, Span, TocEntry
 from plugins_builtin.cn_budget import vocabulary as vocab
 from plugins_builtin.cn_budget.tables import split_code
 
@@ -188,44 +188,48 @@ def same_name(document: Document, name: Any) -> tuple[Any, ...]:
     return rows + tuple(p for p in document.perf_tables if p.project == name)
 
 
-def _top_level(document: Document) -> int:
-    """The level of the 目录's outermost entries (1 for 第N部分; 2 where it lists 一、二、… only)."""
-    return per_evaluation("text.top_level", document, _compute_top_level)
+class _Toc:
+    """A document's 目录 read once per evaluation: where each entry stands, the outermost level, each entry's part.
+
+    Rules ask for the heading and the children of every entry.
+    """
+
+    __slots__ = ("entries", "top", "positions", "parts")
+
+    def __init__(self, document: Document) -> None:
+        entries = document.toc.entries if document.toc else ()
+        self.entries = entries
+        #: The level of the outermost entries (1 for 第N部分; 2 where the 目录 lists 一、二、… only).
+        self.top = min((e.level for e in entries), default=1) if document.toc else 1
+        #: Each entry's position (by id, the entry kept beside it) as :meth:`position` scans for it:
+        #: the first entry equal to it (same number, title, level, style) at the same place.
+        self.positions: dict[int, tuple[int, TocEntry]] = {}
+        #: For each position, the last outermost entry before it.
+        self.parts: list[TocEntry | None] = []
+        first_of: dict[tuple[str, str, int, str, Span], int] = {}
+        part: TocEntry | None = None
+        for index, entry in enumerate(entries):
+            first = first_of.setdefault((entry.number, entry.title, entry.level, entry.style, entry.span), index)
+            self.positions[id(entry)] = (first, entry)
+            self.parts.append(part)
+            if entry.level == self.top:
+                part = entry
+
+    def position(self, entry: TocEntry) -> int | None:
+        """Where ``entry`` stands in the 目录: the first entry that is it, or is equal to it at the same place."""
+        hit = self.positions.get(id(entry))
+        if hit is not None and hit[1] is entry:
+            return hit[0]
+        return next((i for i, e in enumerate(self.entries) if e is entry or e == entry and e.span == entry.span), None)
+
+    def part_of(self, entry: TocEntry) -> TocEntry | None:
+        """The outermost entry (a 第N部分, or a chapter 一、 of a 目录 without parts) the entry stands under."""
+        position = self.position(entry)
+        return None if position is None else self.parts[position]
 
 
-def _compute_top_level(document: Document) -> int:
-    return min((e.level for e in document.toc.entries), default=1) if document.toc else 1
-
-
-def _part_of(document: Document, entry: TocEntry) -> TocEntry | None:
-    """The outermost entry (a 第N部分, or a chapter 一、 of a 目录 without parts) the entry stands under."""
-    position = _toc_position(document, entry)
-    if position is None:
-        return None
-    top = _top_level(document)
-    return next((e for e in reversed(document.toc.entries[:position]) if e.level == top), None)
-
-
-def _toc_position(document: Document, entry: TocEntry) -> int | None:
-    """Where ``entry`` stands in the 目录: the first entry that is it, or is equal to it at the same place."""
-    entries = document.toc.entries if document.toc else ()
-    hit = per_evaluation("text.toc_positions", document, _toc_positions).get(id(entry))
-    if hit is not None and hit[1] is entry:
-        return hit[0]
-    return next((i for i, e in enumerate(entries) if e is entry or e == entry and e.span == entry.span), None)
-
-
-def _toc_positions(document: Document) -> dict[int, tuple[int, TocEntry]]:
-    """Each entry's position as _toc_position scans for it, by id(): equal entries share a number and a title."""
-    entries = document.toc.entries if document.toc else ()
-    alike: dict[tuple[str, str], list[int]] = {}
-    positions: dict[int, tuple[int, TocEntry]] = {}
-    for index, entry in enumerate(entries):
-        same = alike.setdefault((entry.number, entry.title), [])
-        first = next((i for i in same if entries[i] == entry and entries[i].span == entry.span), index)
-        same.append(index)
-        positions[id(entry)] = (first, entry)
-    return positions
+def _toc(document: Document) -> _Toc:
+    return per_evaluation("text.toc", document, _Toc)
 
 
 def _same_number(section: Section, entry: TocEntry) -> bool:
@@ -269,9 +273,10 @@ def toc_heading(document: Document, entry: Any) -> Section | None:
 
 
 def _toc_heading(document: Document, entry: TocEntry) -> Section | None:
-    if entry.level <= _top_level(document):
+    toc = _toc(document)
+    if entry.level <= toc.top:
         return _top_heading(document, entry)
-    part = _part_of(document, entry)
+    part = toc.part_of(entry)
     chapter = _top_heading(document, part) if part is not None else None
     if part is not None and chapter is None:
         return None
@@ -307,12 +312,12 @@ def toc_children(document: Document, entry: Any) -> tuple[TocEntry, ...]:
 
 
 def _toc_children(document: Document, entry: TocEntry) -> tuple[TocEntry, ...]:
-    entries = document.toc.entries if document.toc else ()
-    start = _toc_position(document, entry)
+    toc = _toc(document)
+    start = toc.position(entry)
     if start is None:
         return ()
     children = []
-    for candidate in entries[start + 1:]:
+    for candidate in toc.entries[start + 1:]:
         if candidate.level <= entry.level:
             break
         children.append(candidate)
@@ -388,18 +393,28 @@ def _reason_candidates(document: Document) -> dict[int, Paragraph | None]:
     """
     changes = {f.span.start_line for f in document.facts if f.kind == "change"}
     by_line: dict[int, Paragraph | None] = {}
-    for section in (s for top in document.sections for s in top.walk()):
-        paragraphs = [b for b in section.blocks if isinstance(b, Paragraph)]
-        entries: list[tuple[range, Paragraph | None]] = []
-        following: Paragraph | None = None
-        for paragraph in reversed(paragraphs):  # so the nearest later paragraph without a change is at hand
-            lines = range(paragraph.span.start_line, paragraph.span.last_line + 1)
-            entries.append((lines, following))
-            if changes.isdisjoint(lines):
-                following = paragraph
-        for lines, candidate in reversed(entries):
-            for line in lines:
-                by_line.setdefault(line, candidate)
+    for top in document.sections:
+        for section in top.walk():
+            # (first line, last line, candidate) of each paragraph, from the last one back, so that
+            # the nearest later paragraph without a change is at hand.
+            entries: list[tuple[int, int, Paragraph | None]] = []
+            following: Paragraph | None = None
+            for block in reversed(section.blocks):
+                if not isinstance(block, Paragraph):
+                    continue
+                first, last = block.span.start_line, block.span.last_line
+                entries.append((first, last, following))
+                # Most paragraphs are one line long: a set lookup instead of a range.
+                if (first not in changes) if first == last else changes.isdisjoint(range(first, last + 1)):
+                    following = block
+            for first, last, candidate in reversed(entries):
+                if first == last:
+                    if first not in by_line:
+                        by_line[first] = candidate
+                    continue
+                for line in range(first, last + 1):
+                    if line not in by_line:
+                        by_line[line] = candidate
     return by_line
 
 
