@@ -10,12 +10,13 @@ closes each item of the 编制说明 ("…（01项）208.8万元。主要用于�
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Any
 
 from compliance.dsl import needs_document
-from compliance.dsl.memo import evaluation_table, per_evaluation
+from compliance.dsl.memo import per_evaluation
 from compliance.model import Document, Paragraph, Row, Section, Table
 from plugins_builtin.cn_budget.vocabulary import normalise_title
 from plugins_builtin.shanghai.codes import WIDTHS, code_list
@@ -47,13 +48,10 @@ def _code_columns(table: Table) -> frozenset[int]:
     return frozenset(index for index, role in roles.items() if role == "code")
 
 
+@functools.lru_cache(maxsize=4096)
 def _title_key(text: str) -> str:
-    """``normalise_title(text)``, once per text and evaluation: rules compare every row's name."""
-    known = evaluation_table("shanghai.title_key")
-    key = known.get(text)
-    if key is None:
-        key = known[text] = normalise_title(text)
-    return key
+    """``normalise_title(text)``, once per text: rules compare every row's name, the same names in every document."""
+    return normalise_title(text)
 
 
 def _code_parts(table: Table, row: Row, widths: tuple[int, ...]) -> list[str]:
@@ -136,10 +134,17 @@ def compared_years(text: Any) -> tuple[str, ...]:
     return tuple(m.group(1) for m in _COMPARED.finditer(str(text or "")))
 
 
-def _levels(subject: str) -> list[tuple[str, str, str]]:
-    """(name, printed code, level) of each step of an item's path; the leading list number dropped."""
-    text = re.sub(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*", "", subject)
-    return [(m.group(1).strip("“”\" "), m.group(2), m.group(3)) for m in _LEVEL.finditer(text)]
+@functools.lru_cache(maxsize=1024)
+def _levels(subject: str) -> tuple[tuple[str, str, str], ...]:
+    """(name, printed code, level) of each step of an item's path; the leading list number dropped.
+
+    A pure function of the subject, asked by two functions of every item.
+    """
+    text = _LIST_NUMBER.sub("", subject)
+    return tuple((m.group(1).strip("“”\" "), m.group(2), m.group(3)) for m in _LEVEL.finditer(text))
+
+
+_LIST_NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*")
 
 
 def _child(rows: Any, name: str) -> Row | None:

@@ -595,7 +595,15 @@ def budget_part_names(perf: PerfTable) -> tuple[str, ...]:
 
 def level_name(text: str | None) -> str:
     """An indicator level without its 指标 ending, normalised: "产出 指标" → "产出"."""
+    if text.__class__ is str:
+        return _level_name(text)  # type: ignore[arg-type]
     return _LEVEL_SUFFIX.sub("", normalize_text(text or ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _level_name(text: str) -> str:
+    # Rules name the level of every indicator of every perf table: a handful of texts.
+    return _LEVEL_SUFFIX.sub("", normalize_text(text))
 
 
 def signed(fact: Fact) -> Decimal | None:
