@@ -39,15 +39,18 @@ from compliance.dsl.values import (
     arith,
     call_method,
     contains,
+    contains_text,
     exists,
     get_attr,
-    get_index,
     iterate,
+    minus,
     number,
-    order,
+    ordered,
+    plus,
+    read_index,
 )
 from compliance.errors import RuleError
-from compliance.model import Column, Document, Row, Section, Table
+from compliance.model import Document, Row, Section, Table
 
 try:  # the parser ``re`` itself uses, to see a pattern's structure
     from re import _parser as _regex_parser  # Python 3.11+
@@ -223,6 +226,17 @@ class Compiler(RoundingBounds):
 
     def expect(self, node: ast.Expect, scope: Scope) -> Fn:
         condition = self.condition(node.condition, scope)
+        report = self.finding(node, scope)
+
+        def run(env: Env) -> None:
+            env["$s"].evaluated += 1
+            if not condition(env):
+                report(env)
+
+        return run
+
+    def finding(self, node: ast.Expect, scope: Scope) -> Fn:
+        """``fn(env)`` adding the finding of ``node`` when its condition fails: message, place, values."""
         message = self.template(node.message, scope) if node.message is not None else None
         at = self.expr(node.at, scope) if node.at is not None else None
         related = self.expr(node.related, scope) if node.related is not None else None
@@ -232,23 +246,16 @@ class Compiler(RoundingBounds):
             severity = self.severity(node.severity, node)
         described = self.describe_node(node.condition)
 
-        def run(env: Env) -> None:
-            state = env["$s"]
-            state.evaluated += 1
-            if condition(env):
-                return
-            text = message(env) if message is not None else f"不满足：{described}"
-            target = at(env) if at is not None else env.get("$at")
-            others = related(env) if related is not None else ()
-            state.add_finding(
-                text,
-                target,
-                others,
+        def report(env: Env) -> None:
+            env["$s"].add_finding(
+                message(env) if message is not None else f"不满足：{described}",
+                at(env) if at is not None else env.get("$at"),
+                related(env) if related is not None else (),
                 {name: fn(env) for name, fn in values},
                 severity,
             )
 
-        return run
+        return report
 
     def severity(self, text: str, node: ast.Node):
         from compliance.findings import Severity
@@ -393,14 +400,10 @@ class Compiler(RoundingBounds):
 
     def _membership(self, node: ast.Quantifier, inner: Scope, items: Fn, var: str) -> Fn | None:
         """``any|none|all k in L where TEXT contains k`` (or ``satisfies`` it), compiled to a containment loop."""
-        binding = node.binding
-        if node.kind == "count" or binding.kind is not None or (binding.where is None) == (node.predicate is None):
+        text = membership_test(node)
+        if text is None:
             return None
-        test = node.predicate if binding.where is None else binding.where
-        if not (isinstance(test, ast.Test) and test.op == "contains" and isinstance(test.right, ast.Name)
-                and test.right.name == binding.var and loops.independent(test.left, binding.var)):
-            return None
-        found = loops.containment_runner(items, var, self.expr(test.left, inner), node.kind != "all")
+        found = loops.containment_runner(items, var, self.expr(text, inner), node.kind != "all")
         return (lambda env: not found(env)) if node.kind == "none" else found
 
     # -- expressions --
@@ -530,6 +533,16 @@ class Compiler(RoundingBounds):
     def _method(self, node: ast.Method, scope: Scope):
         obj, type_ = self.typed(node.obj, scope)
         args = tuple(self.expr(a, scope) for a in node.args)
+        result_type, static, method = self.method_of(node, type_)
+        call = checked_method(node.name, static, method)
+        if len(args) == 1:
+            (only,) = args
+            return (lambda env: call(env["$s"], obj(env), only(env))), result_type
+        return (lambda env: call(env["$s"], obj(env), *[a(env) for a in args])), result_type
+
+    def method_of(self, node: ast.Method, type_: Any) -> tuple[Any, type | None, Callable[..., Any] | None]:
+        """The result type of ``obj.name(…)`` on a value of static ``type_``, that type when it is a model
+        type, and the method to call directly on a value of it (anything else goes through call_method)."""
         name = node.name
         cls = type_.item if isinstance(type_, Many) else type_
         result_type: Any = None
@@ -541,111 +554,42 @@ class Compiler(RoundingBounds):
             result_type = methods[name][1]
             if isinstance(type_, Many):
                 result_type = Many(result_type)
-        # The static type's method, called directly when the value is of that type (else call_method checks).
         static = type_ if type_ in TYPE_NAMES else None
-        method = METHODS[static][name][0] if static is not None else None
-        if len(args) == 1:
-            (only,) = args
-
-            def run_one(env: Env) -> Any:
-                state = env["$s"]  # RunState.step() inline: methods are called per item
-                state.steps += 1
-                if state.steps > state.budget:
-                    raise BudgetExceeded()
-                value, argument = obj(env), only(env)
-                if value.__class__ is static:
-                    return method(value, argument)
-                return call_method(value, name, (argument,))
-
-            return run_one, result_type
-        if len(args) == 2:
-            first, second = args
-
-            def run_two(env: Env) -> Any:
-                env["$s"].step()
-                value, a, b = obj(env), first(env), second(env)
-                if value.__class__ is static:
-                    return method(value, a, b)
-                return call_method(value, name, (a, b))
-
-            return run_two, result_type
-
-        def run(env: Env) -> Any:
-            env["$s"].step()
-            return call_method(obj(env), name, tuple([a(env) for a in args]))
-
-        return run, result_type
+        return result_type, static, METHODS[static][name][0] if static is not None else None
 
     def _index(self, node: ast.Index, scope: Scope):
         obj, type_ = self.typed(node.obj, scope)
         key, key_type = self.typed(node.key, scope)
-        result_type: Any = None
-        if type_ is Row:
-            result_type = Decimal
-        elif isinstance(type_, Many) and type_.item is Row and key_type is not Decimal:
-            result_type = Many(Decimal)  # rows by a column: their figures
-        elif isinstance(type_, Many):
-            result_type = type_.item  # an item by its position
-
-        def run(env: Env) -> Any:
-            value, column = obj(env), key(env)
-            if value.__class__ is Row and column.__class__ is Column:
-                # row_value() inline: r[c] is the commonest read of all.
-                cells, position = value.cells, column.index
-                if position < len(cells):
-                    cell = cells[position]
-                    if cell.column == position:
-                        return cell.value
-                cell = value.cell(position)
-                return cell.value if cell is not None else None
-            return get_index(value, column)
-
-        return run, result_type
+        return (lambda env: read_index(obj(env), key(env))), index_type(type_, key_type)
 
     def _call(self, node: ast.Call, scope: Scope):
+        function = self.function_of(node)
+        args = tuple(self.expr(a, scope) for a in node.args)
+        call = checked_call(function, node.name)
+        result_type = _FUNCTION_TYPES.get(node.name)
+        if self.reads_document(node, function):
+            if len(args) == 1:
+                (only,) = args
+                return (lambda env: call(env["$s"], env["$doc"], only(env))), result_type
+            return (lambda env: call(env["$s"], env["$doc"], *[a(env) for a in args])), result_type
+        if len(args) == 1:
+            (only,) = args
+            return (lambda env: call(env["$s"], only(env))), result_type
+        return (lambda env: call(env["$s"], *[a(env) for a in args])), result_type
+
+    def function_of(self, node: ast.Call) -> Callable[..., Any]:
         function = self.functions.get(node.name)
         if function is None:
             hint = did_you_mean(node.name, self.functions)
             raise self.error(node, f"unknown function {node.name!r}{hint}")
-        args = tuple(self.expr(a, scope) for a in node.args)
+        return function
+
+    def reads_document(self, node: ast.Call, function: Callable[..., Any]) -> bool:
+        """Whether ``function`` is passed the document first (a param, computed before any document, may not)."""
         with_document = getattr(function, "needs_document", False)
         if with_document and not self.in_rule:
             raise self.error(node, f"{node.name}() reads the document and cannot be used in a param")
-        name = node.name
-        # A call is a step, then the arguments in order, then the function, whose TypeError,
-        # ValueError or ArithmeticError becomes the rule's error.  One argument, the common case,
-        # is passed without building a list.
-        failures = (TypeError, ValueError, ArithmeticError)
-        passing = (Missing, RuleRuntimeError, BudgetExceeded)
-        if len(args) == 1:
-            (only,) = args
-
-            def run_one(env: Env) -> Any:
-                state = env["$s"]  # RunState.step() inline: the commonest call has one argument
-                state.steps += 1
-                if state.steps > state.budget:
-                    raise BudgetExceeded()
-                value = only(env)
-                try:
-                    return function(env["$doc"], value) if with_document else function(value)
-                except passing:
-                    raise
-                except failures as exc:
-                    raise _call_error(name, exc) from None
-
-            return run_one, _FUNCTION_TYPES.get(name)
-
-        def run(env: Env) -> Any:
-            env["$s"].step()
-            values = [a(env) for a in args]
-            try:
-                return function(env["$doc"], *values) if with_document else function(*values)
-            except passing:
-                raise
-            except failures as exc:
-                raise _call_error(name, exc) from None
-
-        return run, _FUNCTION_TYPES.get(name)
+        return with_document
 
     def _neg(self, node: ast.Neg, scope: Scope):
         operand = self.expr(node.operand, scope)
@@ -655,15 +599,7 @@ class Compiler(RoundingBounds):
         left, right, op = self.expr(node.left, scope), self.expr(node.right, scope), node.op
         if op not in ("+", "-"):
             return (lambda env: arith(op, left(env), right(env))), Decimal
-        add = op == "+"
-
-        def run(env: Env) -> Decimal:
-            a, b = left(env), right(env)
-            if a.__class__ is Decimal and b.__class__ is Decimal:
-                return a + b if add else a - b
-            return arith(op, a, b)  # a blank or a text: the error says so
-
-        return run, Decimal
+        return (lambda env: plus(left(env), right(env))) if op == "+" else (lambda env: minus(left(env), right(env))), Decimal
 
     def _coalesce(self, node: ast.Coalesce, scope: Scope):
         left, left_type = self.typed(node.left, scope)
@@ -719,23 +655,9 @@ class Compiler(RoundingBounds):
 
             return compare, bool
 
-        holds = _ORDER[op]
         if constant.__class__ is Decimal:
-            def ordered_constant(env: Env) -> bool:
-                a = left(env)
-                if a.__class__ is Decimal:
-                    return holds(a, constant)
-                return order(op, a, constant)
-
-            return ordered_constant, bool
-
-        def ordered(env: Env) -> bool:
-            a, b = left(env), right(env)
-            if a.__class__ is Decimal and b.__class__ is Decimal:
-                return holds(a, b)
-            return order(op, a, b)  # blanks, texts and mixed kinds: as order() rules
-
-        return ordered, bool
+            return (lambda env: ordered(op, left(env), constant)), bool
+        return (lambda env: ordered(op, left(env), right(env))), bool
 
     def _test(self, node: ast.Test, scope: Scope):
         left = self.expr(node.left, scope)
@@ -778,13 +700,7 @@ class Compiler(RoundingBounds):
         if op == "~":
             return (lambda env: fuzzy_match(left(env), right(env))), bool
         if op == "contains":
-            def contains_text(env: Env) -> bool:
-                container, item = left(env), right(env)
-                if container.__class__ is str and item.__class__ is str:
-                    return item in container
-                return contains(container, item)
-
-            return contains_text, bool
+            return (lambda env: contains_text(left(env), right(env))), bool
         member = op == "in"
         texts = self._constant_texts(node.right, scope)
         if texts is not None:
@@ -854,11 +770,13 @@ class Compiler(RoundingBounds):
 
 
 _UNSET = object()
+#: A function's exceptions that become the rule's error ("sum() 出错：…"), and those that pass as they are.
+CALL_FAILURES = (TypeError, ValueError, ArithmeticError)
+CALL_PASSING = (Missing, RuleRuntimeError, BudgetExceeded)
 #: The compiling method of each node class (``_number`` for ast.Number …), found once.
 _DISPATCH: dict[tuple[type, type], Callable[..., tuple[Fn, Any]]] = {}
 #: Nodes whose value is always a bool: a condition made of them needs no truthy().
 _BOOL_NODES = (ast.Compare, ast.Test, ast.Logic, ast.Not, ast.Bool)
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _HAZARDS = {
     "repeat": "a repeated group that itself repeats (like (a+)+) can take exponential time; "
               "rewrite the regular expression without it",
@@ -931,8 +849,60 @@ def _scalar_fields(cls: type) -> tuple[str, ...]:
     return tuple(name for name, type_ in fields_of(cls).items() if not isinstance(type_, Many) and type_ not in MODEL_TYPES)
 
 
-def _call_error(name: str, exc: Exception) -> RuleRuntimeError:
-    return RuleRuntimeError(f"{name}() 出错：{exc}")
+def index_type(obj_type: Any, key_type: Any) -> Any:
+    """The static type of ``obj[key]``."""
+    if obj_type is Row:
+        return Decimal
+    if isinstance(obj_type, Many) and obj_type.item is Row and key_type is not Decimal:
+        return Many(Decimal)  # rows by a column: their figures
+    if isinstance(obj_type, Many):
+        return obj_type.item  # an item by its position
+    return None
+
+
+def membership_test(node: ast.Quantifier) -> ast.Node | None:
+    """TEXT of ``any|none|all k in L where TEXT contains k`` (or ``satisfies`` it), TEXT not reading k, else None."""
+    binding = node.binding
+    if node.kind == "count" or binding.kind is not None or (binding.where is None) == (node.predicate is None):
+        return None
+    test = node.predicate if binding.where is None else binding.where
+    if not (isinstance(test, ast.Test) and test.op == "contains" and isinstance(test.right, ast.Name)
+            and test.right.name == binding.var and loops.independent(test.left, binding.var)):
+        return None
+    return test.left
+
+
+def checked_call(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``call(state, *args)``: one step, then ``function(*args)``, whose TypeError, ValueError or
+    ArithmeticError becomes the rule's error ("sum() 出错：…")."""
+
+    def call(state: Any, *args: Any) -> Any:
+        state.steps += 1
+        if state.steps > state.budget:
+            raise BudgetExceeded()
+        try:
+            return function(*args)
+        except CALL_PASSING:
+            raise
+        except CALL_FAILURES as exc:
+            raise RuleRuntimeError(f"{name}() 出错：{exc}") from None
+
+    return call
+
+
+def checked_method(name: str, static: type | None, method: Callable[..., Any] | None) -> Callable[..., Any]:
+    """``call(state, obj, *args)``: one step, then the method ``name`` of ``obj``, called directly when
+    ``obj`` is of the ``static`` type the compiler saw (else call_method checks what ``obj`` is)."""
+
+    def call(state: Any, obj: Any, *args: Any) -> Any:
+        state.steps += 1
+        if state.steps > state.budget:
+            raise BudgetExceeded()
+        if obj.__class__ is static:
+            return method(obj, *args)  # type: ignore[misc]
+        return call_method(obj, name, args)
+
+    return call
 
 
 def _env_key(node: ast.Node) -> str:

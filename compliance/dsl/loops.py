@@ -163,7 +163,7 @@ def runner(items: Fn, var: str, where: Fn | None, plan: IndexPlan | None, mode: 
             state = env["$s"]
             pairs = plan.found(env, state, collection)
             if pairs is not None:
-                return visit(env, _charged(state, pairs, len(collection)), rest)
+                return visit(env, charged(state, pairs, len(collection)), rest)
         return visit(env, collection, where)
 
     return run
@@ -211,7 +211,7 @@ def _visitor(var: str, mode: str, value: Fn | None, body: tuple[Fn, ...], spanne
     return visit
 
 
-def _charged(state: Any, pairs: Sequence[tuple[int, Any]], length: int) -> Iterator[Any]:
+def charged(state: Any, pairs: Sequence[tuple[int, Any]], length: int) -> Iterator[Any]:
     """The items an index gave, charging the steps of the items skipped before each (the loop charges the item's own).
 
     The items after the last are charged when the loop asks for more, so a loop that stops early
@@ -280,5 +280,5 @@ def all_of(conditions: Sequence[Fn]) -> Fn | None:
     return every
 
 
-__all__ = ["ALL", "ANY", "COUNT", "FOR", "LIST", "IndexPlan", "all_of", "conjuncts", "containment_runner", "independent",
+__all__ = ["ALL", "ANY", "COUNT", "FOR", "LIST", "IndexPlan", "all_of", "charged", "conjuncts", "containment_runner", "independent",
            "indexable_filter", "runner"]

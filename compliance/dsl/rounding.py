@@ -49,9 +49,8 @@ class RoundingBounds:
 
         def close(env: Env) -> bool:
             a, b = number(left(env), "=="), number(right(env), "==")
-            if a == b:
-                return True  # the common case: no bound to compute
-            return abs(a - b) <= _scalar(left_error(env)) + _scalar(right_error(env))
+            # The common case, a == b, needs no bound.
+            return a == b or within_bounds(a, b, left_error, right_error, env)
 
         return close
 
@@ -152,6 +151,11 @@ class RoundingBounds:
 
 
 _ZERO = Decimal(0)
+
+
+def within_bounds(a: Decimal, b: Decimal, left_error: Fn, right_error: Fn, env: Env) -> bool:
+    """Whether ``a`` and ``b`` differ by no more than the sum of their error bounds."""
+    return abs(a - b) <= _scalar(left_error(env)) + _scalar(right_error(env))
 
 
 def _same_as_printed(a: Decimal, b: Decimal) -> bool:

@@ -8,6 +8,7 @@ of every element.  Errors a rule meets on a document are
 
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
@@ -168,17 +169,29 @@ def row_value(row: Row, column: Column) -> Decimal | None:
     return cell.value if cell is not None else None
 
 
-def get_index(obj: Any, key: Any) -> Any:
-    if obj is None:
-        return None
+def read_index(obj: Any, key: Any) -> Any:
+    """``obj[key]``: the common shapes first (``row[column]``, the commonest read of all; an item of a
+    list; a field of a function's record), then :func:`get_index`, the checked way."""
     kind = obj.__class__
-    # The common shapes first (an item of a list, a field of a function's record), then the checked way;
-    # isinstance() against typing's Mapping is slow.
-    if kind is MappingProxyType or kind is dict:
-        return obj.get(key if key.__class__ is str else str(key))
+    if kind is Row and key.__class__ is Column:
+        cells, position = obj.cells, key.index
+        if position < len(cells):
+            cell = cells[position]
+            if cell.column == position:
+                return cell.value
+        cell = obj.cell(position)
+        return cell.value if cell is not None else None
     if kind is tuple and key.__class__ is Decimal:
         position = int(key)
         return obj[position] if -len(obj) <= position < len(obj) else None
+    if kind is MappingProxyType or kind is dict:
+        return obj.get(key if key.__class__ is str else str(key))  # isinstance() against typing's Mapping is slow
+    return get_index(obj, key)
+
+
+def get_index(obj: Any, key: Any) -> Any:
+    if obj is None:
+        return None
     if isinstance(obj, Row):
         if isinstance(key, Column):
             return row_value(obj, key)
@@ -222,6 +235,18 @@ def arith(op: str, a: Any, b: Any) -> Decimal:
     return a / b
 
 
+def plus(a: Any, b: Any) -> Decimal:
+    if a.__class__ is Decimal and b.__class__ is Decimal:
+        return a + b
+    return arith("+", a, b)  # a blank or a text: the error says so
+
+
+def minus(a: Any, b: Any) -> Decimal:
+    if a.__class__ is Decimal and b.__class__ is Decimal:
+        return a - b
+    return arith("-", a, b)
+
+
 def equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
@@ -242,6 +267,16 @@ def order(op: str, a: Any, b: Any) -> bool:
     return a >= b
 
 
+def ordered(op: str, a: Any, b: Any) -> bool:
+    """``a op b`` for two numbers, else as :func:`order` rules (blanks, texts and mixed kinds)."""
+    if a.__class__ is Decimal and b.__class__ is Decimal:
+        return _ORDER[op](a, b)
+    return order(op, a, b)
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
 def exists(value: Any) -> bool:
     if value is None:
         return False
@@ -260,6 +295,13 @@ def iterate(value: Any) -> tuple[Any, ...]:
     if isinstance(value, (tuple, list)):
         return tuple(value)
     raise RuleRuntimeError(f"{describe(value)}不能逐项遍历")
+
+
+def contains_text(container: Any, item: Any) -> bool:
+    """:func:`contains`, with a text in a text, the commonest case, first."""
+    if container.__class__ is str and item.__class__ is str:
+        return item in container
+    return contains(container, item)
 
 
 def contains(container: Any, item: Any) -> bool:
