@@ -13,6 +13,7 @@ compiled rule, reused by another rule set when the params it reads are the same.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import threading
@@ -24,11 +25,13 @@ import attrs
 
 from compliance.dsl import ast, ast_json
 from compliance.dsl.cache import cache_dir, owned_by_me, private_cache_dir, write_atomically
+from compliance.dsl.codegen import compile_rule
 from compliance.dsl.compiler import Compiler
 from compliance.dsl.values import BudgetExceeded, RuleRuntimeError
 from compliance.dsl.errors import did_you_mean, rule_error
 from compliance.dsl.functions import BUILTINS
 from compliance.dsl.parser import content_hash, grammar_hash, parse_each_declaration, parse_text
+from compliance.dsl.tiers import RuleCode
 from compliance.dsl.runtime import Pack, Rule, RuleSet, effective_params
 from compliance.errors import RuleError
 from compliance.findings import Severity
@@ -337,7 +340,7 @@ def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
         raise rule_error(f"unknown severity {severity_text!r}; expected note, warning or error{hint}",
                          source=str(path), text=text, line=line, column=column) from None
     try:
-        body = tuple(compiler.statements(decl.body, compiler.root_scope(), top=True))
+        closures = tuple(compiler.statements(decl.body, compiler.root_scope(), top=True))
     except RecursionError:
         raise rule_error("rule is nested too deeply", source=str(path), text=text,
                          line=decl.line, column=decl.column) from None
@@ -353,8 +356,16 @@ def _compile_rule(decl: ast.RuleDecl, info: _PackInfo, path: Path, text: str,
         source=decl.source,
         file=str(path),
         line=decl.line,
-        body=body,
+        code=RuleCode(closures, functools.partial(_generate, decl, path, text, functions, dict(info.params)),
+                      len(decl.source)),
     )
+
+
+def _generate(decl: ast.RuleDecl, path: Path, text: str, functions: Mapping[str, Callable[..., Any]],
+              params: Mapping[str, Any]) -> Callable[[dict], Any]:
+    """The rule as one generated Python function (see :mod:`compliance.dsl.tiers`)."""
+    compiler = Compiler(source=str(path), text=text, functions=functions, params=params)
+    return compile_rule(compiler, decl.body, compiler.root_scope())
 
 
 # ---- public entry points ------------------------------------------------------------

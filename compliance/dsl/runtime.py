@@ -9,7 +9,7 @@ error-severity finding of its own; the other rules still run).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from attrs import field, frozen
 
@@ -17,6 +17,7 @@ from compliance.dsl.values import BudgetExceeded, NotApplicable, RuleRuntimeErro
 from compliance.dsl.errors import did_you_mean
 from compliance.dsl.functions import Missing, plain_value
 from compliance.dsl.memo import Memo, activate, deactivate
+from compliance.dsl.tiers import RuleCode
 from compliance.errors import RuleError
 from compliance.findings import Finding, Location, Outcome, RuleResult, Severity
 from compliance.locations import LocationIndex
@@ -113,7 +114,7 @@ class Rule:
     source: str
     file: str
     line: int
-    body: tuple[Callable[[dict], None], ...] = field(eq=False, repr=False, default=())
+    code: RuleCode = field(eq=False, repr=False, factory=lambda: RuleCode((), None, 0))
 
     def run(self, document: Document, index: LocationIndex, *, budget: int = DEFAULT_STEP_BUDGET,
             memo: Memo | None = None) -> RuleResult:
@@ -124,8 +125,7 @@ class Rule:
         env: dict[str, Any] = {"$doc": document, "$s": state, "$at": None, "$m": memo}
         token = activate(memo)
         try:
-            for statement in self.body:
-                statement(env)
+            self.code.run(env)
         except NotApplicable as exc:
             return self._result(Outcome.NOT_APPLICABLE, reason=exc.reason)
         except Missing as exc:

@@ -1,0 +1,542 @@
+"""Compile a rule into one Python function: its statements as Python statements, its loops as Python loops.
+
+The closure compiler (:mod:`compliance.dsl.compiler`) makes one closure per
+node, so evaluating ``r[c] == sum(children[c]) within rounding`` over every row
+and column is a cascade of small calls.  Here a rule's statements, loops,
+variables, field reads, comparisons and tests become the text of one Python
+function (a quantifier or list comprehension in an expression becomes a
+function of its own), which Python compiles once.  What the text reads is
+fixed at compile time: model fields the schema lets a rule read, names of
+the rule's own variables, constants kept in the function's globals.  Nothing
+a rule author writes is pasted into the text: texts are ``repr()`` literals,
+anything else a constant named by the generator.
+
+Every other node (function and method calls, ``within`` comparisons,
+``matches``, document-wide names) is compiled by the closure compiler and
+called from the text, so both share one implementation of each operation,
+one set of compile-time checks and one order of evaluation and of steps.
+Variables live in the same ``env`` dict either way.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from decimal import Decimal
+from typing import Any, Callable
+
+from compliance import model
+from compliance.dsl import ast, loops, values
+from compliance.dsl.compiler import (
+    _BOOL_NODES,
+    _FUNCTION_TYPES,
+    Compiler,
+    Scope,
+    Symbol,
+    _env_key,
+    _scalar_fields,
+    checked_call,
+    checked_method,
+    index_type,
+    membership_test,
+)
+from compliance.dsl.rounding import within_bounds
+from compliance.dsl.functions import Missing, format_value, fuzzy_match, truthy
+from compliance.dsl.schema import TYPE_NAMES, Many, fields_of
+from compliance.dsl.values import SPANNED, Env
+
+#: Names every generated function may read (its globals, beside its own constants).
+_RUNTIME: dict[str, Any] = {
+    "_Decimal": Decimal, "_BudgetExceeded": values.BudgetExceeded, "_NotApplicable": values.NotApplicable,
+    "_Missing": Missing, "_SPANNED": SPANNED, "_isinstance": isinstance, "_tuple": tuple, "_len": len,
+    "_str": str, "_truthy": truthy, "_format": format_value, "_fuzzy": fuzzy_match,
+    "_get_attr": values.get_attr, "_exists": values.exists, "_ordered": values.ordered,
+    "_contains": values.contains, "_plus": values.plus, "_minus": values.minus, "_arith": values.arith,
+    "_index": values.read_index, "_iterate": values.iterate, "_number": values.number,
+    "_charged": loops.charged, "_within_bounds": within_bounds,
+}
+
+_INDENT = "    "
+
+
+class _Function:
+    """The lines of one generated function of ``env``; ``indent()`` opens a block."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.call = f"{name}(env)"
+        self.lines: list[Any] = [f"def {name}(env):", _INDENT + 'S = env["$s"]', _INDENT + "B = S.budget"]
+        self.depth = 1
+
+    def add(self, line: str | Callable[[], str | None]) -> None:
+        """A line of text, or a callable giving it (or None: no line) once the whole rule is compiled."""
+        depth = self.depth
+        self.lines.append(_INDENT * depth + line if isinstance(line, str) else (lambda: _indented(depth, line())))
+
+    def prelude(self, line: str) -> None:
+        """A line at the top of the function, after the run state is read."""
+        self.lines.insert(3, _INDENT + line)
+
+    def indent(self) -> "_Block":
+        return _Block(self)
+
+    def text(self) -> str:
+        lines = (line if isinstance(line, str) else line() for line in self.lines)
+        return "\n".join(line for line in lines if line is not None)
+
+
+class _Block:
+    def __init__(self, function: _Function) -> None:
+        self.function = function
+
+    def __enter__(self) -> None:
+        self.function.depth += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        self.function.depth -= 1
+
+
+def _indented(depth: int, line: str | None) -> str | None:
+    return None if line is None else _INDENT * depth + line
+
+
+class RuleGenerator:
+    """Generates the Python text of one rule; ``compiler`` resolves names and compiles what is left to closures."""
+
+    def __init__(self, compiler: Compiler) -> None:
+        self.compiler = compiler
+        self.names: dict[str, Any] = dict(_RUNTIME)
+        self.functions: list[_Function] = []
+        self.count = 0
+
+    # -- the rule as a whole --
+
+    def source(self, body: tuple[ast.Node, ...], scope: Scope) -> str:
+        """The text of the rule's functions; the rule itself is ``_rule(env)``."""
+        main = self.new_function("_rule")
+        for node in body:
+            self.statement(main, node, scope, top=True)
+        return "\n\n".join(function.text() for function in self.functions)
+
+    def new_function(self, stem: str) -> _Function:
+        function = _Function(stem if stem == "_rule" else self.fresh(stem))
+        self.functions.append(function)
+        return function
+
+    def fresh(self, stem: str) -> str:
+        self.count += 1
+        return f"{stem}{self.count}"
+
+    def constant(self, value: Any) -> str:
+        """A name for ``value`` in the generated text (a literal when it reads back the same)."""
+        if value.__class__ in (str, bool) or value is None:
+            return repr(value)
+        name = self.fresh("_k")
+        self.names[name] = value
+        return name
+
+    def closure(self, node: ast.Node, scope: Scope) -> tuple[str, Any]:
+        """``node`` compiled by the closure compiler, called from the text."""
+        fn, type_ = self.compiler.typed(node, scope)
+        return f"{self.constant(fn)}(env)", type_
+
+    # -- statements --
+
+    def statement(self, out: _Function, node: ast.Node, scope: Scope, *, top: bool) -> None:
+        if isinstance(node, ast.For):
+            self.for_(out, node, scope)
+        elif isinstance(node, ast.Let):
+            self.let(out, node, scope)
+        elif isinstance(node, ast.When):
+            self.when(out, node, scope, top=top)
+        elif isinstance(node, ast.Expect):
+            self.expect(out, node, scope)
+        else:  # pragma: no cover - the parser makes no other statement
+            raise self.compiler.error(node, f"unexpected statement {type(node).__name__}")
+
+    def for_(self, out: _Function, node: ast.For, scope: Scope) -> None:
+        item_type, inner, item, saved_at = self.loop(out, node.binding, scope)
+        with out.indent():
+            # A finding without `at` points at the innermost element the loops are on.
+            if isinstance(item_type, type) and issubclass(item_type, SPANNED):
+                out.add(f'env["$at"] = {item}')
+            else:
+                out.add(f'if _isinstance({item}, _SPANNED): env["$at"] = {item}')
+            for statement in node.body:
+                self.statement(out, statement, inner, top=False)
+        out.add(f'env["$at"] = {saved_at}')
+
+    def let(self, out: _Function, node: ast.Let, scope: Scope) -> None:
+        value, type_ = self.expr(node.expr, scope)
+        key = _env_key(node)
+        symbol = Symbol("let", type_, node.expr, scope, key=key)
+        scope.symbols[node.name] = symbol
+        out.add(f"env[{key!r}] = {value}")
+        # A rounding bound computed for the previous value is stale.  Only a `within rounding`
+        # compiled later in the rule makes one, so whether to drop it is known at the end.
+        error_key = "$e:" + key
+        out.add(lambda: f"env.pop({error_key!r}, None)" if symbol.error is not None else None)
+
+    def when(self, out: _Function, node: ast.When, scope: Scope, *, top: bool) -> None:
+        condition = self.condition(node.condition, scope)
+        # The reason is rendered only when the condition fails: the compiler's closure.
+        reason = f"{self.constant(self.compiler.template(node.reason, scope))}(env)" if node.reason is not None else None
+        out.add(f"if not {condition}:")
+        with out.indent():
+            if top:
+                if reason is None:
+                    reason = repr(f"条件不成立：{self.compiler.describe_node(node.condition)}")
+                out.add(f"raise _NotApplicable({reason})")
+            else:
+                if reason is not None:
+                    out.add(f"S.skips.append({reason})")
+                out.add("continue")  # a `when` inside a loop skips to its next item
+
+    def expect(self, out: _Function, node: ast.Expect, scope: Scope) -> None:
+        condition = self.condition(node.condition, scope)
+        # What a failure reports is computed only on a failure: the compiler's closure.
+        report = self.constant(self.compiler.finding(node, scope))
+        out.add("S.evaluated += 1")
+        out.add(f"if not {condition}: {report}(env)")
+
+    # -- loops --
+
+    def loop(self, out: _Function, binding: ast.Binding, scope: Scope, *,
+             filtered: bool = True) -> tuple[Any, Scope, str, str]:
+        """Open a loop over the binding's items (those that pass its filter, when ``filtered``).
+
+        Each item is one step, as in :func:`compliance.dsl.loops.runner`, and an index plan
+        is used the same way.  Returns the item type, the scope inside the loop, the item's
+        name and the name keeping ``$at`` as it was before the loop; the caller writes the
+        body one level deeper.
+        """
+        items, item_type = self.items(binding, scope)
+        inner = scope.child()
+        key = _env_key(binding)
+        inner.symbols[binding.var] = Symbol("loop", item_type, key=key)
+        first, rest, plan = self.filter(binding, item_type, inner) if filtered else (None, None, None)
+        item, collection, saved_at = self.fresh("_x"), self.fresh("_c"), self.fresh("_at")
+        out.add(f"{collection} = {items}")
+        out.add(f'{saved_at} = env["$at"]')
+        if plan is None:
+            out.add(f"for {item} in {collection}:")
+            check = f"({first} and {rest})" if rest else first
+        else:
+            pairs, scan = self.fresh("_p"), self.fresh("_scan")
+            out.add(f"{pairs} = {self.constant(plan)}.found(env, S, {collection})")
+            out.add(f"{scan} = {pairs} is None")
+            out.add(f"for {item} in ({collection} if {scan} else _charged(S, {pairs}, _len({collection}))):")
+            # The index has answered the first condition.
+            check = f"((not {scan} or {first}){f' and {rest}' if rest else ''})"
+        with out.indent():
+            out.add("S.steps += 1")
+            out.add("if S.steps > B: raise _BudgetExceeded()")
+            out.add(f"env[{key!r}] = {item}")
+            if check is not None:
+                out.add(f"if not {check}: continue")
+        return item_type, inner, item, saved_at
+
+    def items(self, binding: ast.Binding, scope: Scope) -> tuple[str, Any]:
+        """The text of the tuple a loop goes over, and its items' static type (as Compiler.binding_source)."""
+        if binding.kind is not None:
+            # `table t`, `row r in t`: the compiler's, which checks the kind and shares what it collects.
+            items, item_type = self.compiler.binding_source(binding, scope)
+            return f"{self.constant(items)}(env)", item_type
+        source, type_ = self.expr(binding.source, scope)
+        value = self.fresh("_v")
+        return (f"({value} if ({value} := {source}).__class__ is _tuple else _iterate({value}))",
+                type_.item if isinstance(type_, Many) else None)
+
+    def filter(self, binding: ast.Binding, item_type: Any, inner: Scope) -> tuple[str | None, str | None, Any]:
+        """The text of the filter's first condition, of the others (None if none), and its index plan (as Compiler.filter)."""
+        if binding.where is None:
+            return None, None, None
+        parts = loops.conjuncts(binding.where)
+        conditions = [self.condition(part, inner) for part in parts]
+        rest = " and ".join(conditions[1:]) or None
+        fields = _scalar_fields(item_type) if item_type in TYPE_NAMES else ()
+        found = loops.indexable_filter(parts[0], binding.var, fields) if fields else None
+        if found is None:
+            return conditions[0], rest, None
+        field, value = found
+        return conditions[0], rest, loops.IndexPlan(item_type, field, self.compiler.expr(value, inner), None)
+
+    def looping_function(self, binding: ast.Binding, scope: Scope, stem: str, *,
+                         filtered: bool = True) -> tuple[_Function, Scope]:
+        """A function of its own that loops over ``binding``: a quantifier's or a comprehension's."""
+        function = self.new_function(stem)
+        _, inner, _, _ = self.loop(function, binding, scope, filtered=filtered)
+        return function, inner
+
+    def decide(self, function: _Function, predicate: str | None, *, wanted: bool) -> str:
+        """End a quantifier's function: it returns ``wanted`` at the first item whose predicate is ``wanted``."""
+        with function.indent():
+            if predicate is None:
+                function.add(f"return {wanted}")
+            else:
+                function.add(f"if {'' if wanted else 'not '}{predicate}: return {wanted}")
+        function.add(f"return {not wanted}")
+        return function.call
+
+    def collect(self, function: _Function, start: str, each: str, result: str) -> str:
+        """End a counting or listing function: ``start`` before the loop, ``each`` per item, then ``result``."""
+        function.prelude(start)
+        with function.indent():
+            function.add(each)
+        function.add(f"return {result}")
+        return function.call
+
+    # -- expressions --
+
+    def expr(self, node: ast.Node, scope: Scope) -> tuple[str, Any]:
+        """Python text computing ``node``'s value from ``env``, and its static type."""
+        method = _GENERATORS.get(type(node))
+        found = method(self, node, scope) if method is not None else None
+        return found if found is not None else self.closure(node, scope)
+
+    def condition(self, node: ast.Node, scope: Scope) -> str:
+        """``node``'s truth as a bool (as Compiler.condition)."""
+        text, _ = self.expr(node, scope)
+        if isinstance(node, _BOOL_NODES) or (isinstance(node, ast.Quantifier) and node.kind != "count"):
+            return text
+        return f"_truthy({text})"
+
+    def template(self, node: ast.Template, scope: Scope) -> str:
+        parts = [repr(part) if isinstance(part, str) else f"_format({self.expr(part, scope)[0]})" for part in node.parts]
+        return f"({' + '.join(parts)})" if parts else "''"
+
+    def _number(self, node: ast.Number, scope: Scope) -> tuple[str, Any]:
+        return self.constant(node.value), Decimal
+
+    def _string(self, node: ast.String, scope: Scope) -> tuple[str, Any]:
+        return repr(node.value), str
+
+    def _bool(self, node: ast.Bool, scope: Scope) -> tuple[str, Any]:
+        return repr(node.value), bool
+
+    def _name(self, node: ast.Name, scope: Scope) -> tuple[str, Any] | None:
+        symbol = scope.lookup(node.name)
+        if symbol is None or symbol.kind == "global":
+            return None  # the closure compiler's: its "did you mean", and the memo of document-wide names
+        if symbol.kind == "param":
+            self.compiler._name(node, scope)  # records the param as read
+            return self.constant(symbol.value), symbol.type
+        return f"env[{symbol.key!r}]", symbol.type
+
+    def _attr(self, node: ast.Attr, scope: Scope) -> tuple[str, Any]:
+        obj, type_ = self.expr(node.obj, scope)
+        name = node.name
+        result_type = self.compiler._check_field(node, type_, name)
+        if type_ not in TYPE_NAMES:
+            return f"_get_attr({obj}, {name!r})", result_type
+        # The field is known readable for the static type; anything else takes the checked way.
+        value = self.fresh("_v")
+        read = f"{value}.{name}"
+        if _may_be_int(type_, name):
+            field = self.fresh("_f")
+            read = f"(_Decimal({field}) if ({field} := {read}).__class__ is int else {field})"
+        cls = self.constant(type_)
+        return f"({read} if ({value} := {obj}).__class__ is {cls} else _get_attr({value}, {name!r}))", result_type
+
+    def _index(self, node: ast.Index, scope: Scope) -> tuple[str, Any]:
+        obj, obj_type = self.expr(node.obj, scope)
+        key, key_type = self.expr(node.key, scope)
+        return f"_index({obj}, {key})", index_type(obj_type, key_type)
+
+    def _call(self, node: ast.Call, scope: Scope) -> tuple[str, Any]:
+        compiler = self.compiler
+        function = compiler.function_of(node)
+        args = [self.expr(a, scope)[0] for a in node.args]
+        if compiler.reads_document(node, function):
+            args.insert(0, 'env["$doc"]')
+        call = self.constant(checked_call(function, node.name))
+        return f"{call}(S, {', '.join(args)})", _FUNCTION_TYPES.get(node.name)
+
+    def _method(self, node: ast.Method, scope: Scope) -> tuple[str, Any]:
+        obj, type_ = self.expr(node.obj, scope)
+        args = [self.expr(a, scope)[0] for a in node.args]
+        result_type, static, method = self.compiler.method_of(node, type_)
+        call = self.constant(checked_method(node.name, static, method))
+        return f"{call}(S, {', '.join([obj, *args])})", result_type
+
+    def _neg(self, node: ast.Neg, scope: Scope) -> tuple[str, Any]:
+        return f"(-_number({self.expr(node.operand, scope)[0]}, '-'))", Decimal
+
+    def _arith(self, node: ast.Arith, scope: Scope) -> tuple[str, Any]:
+        left, right = self.expr(node.left, scope)[0], self.expr(node.right, scope)[0]
+        if node.op == "+":
+            return f"_plus({left}, {right})", Decimal
+        if node.op == "-":
+            return f"_minus({left}, {right})", Decimal
+        return f"_arith({node.op!r}, {left}, {right})", Decimal
+
+    def _coalesce(self, node: ast.Coalesce, scope: Scope) -> tuple[str, Any]:
+        left, left_type = self.expr(node.left, scope)
+        right, _ = self.expr(node.right, scope)
+        value = self.fresh("_v")
+        return f"({value} if ({value} := {left}) is not None else {right})", left_type
+
+    def _compare(self, node: ast.Compare, scope: Scope) -> tuple[str, Any] | None:
+        op = node.op
+        if node.tolerance is not None or (node.rounding and op not in ("==", "!=")):
+            return None  # the closure compiler's, with its checks
+        left, right = self.expr(node.left, scope)[0], self.expr(node.right, scope)[0]
+        if node.rounding:
+            return self.rounding(node, left, right, scope), bool
+        constant = self.compiler._constant(node.right, scope)
+        value = self.fresh("_v")
+        if op in ("==", "!="):
+            if constant.__class__ in (str, Decimal):
+                # equal() inline: a bool equals only itself, and the constant is none.
+                same = f"(({value} := {left}).__class__ is not bool and {value} == {right})"
+            else:
+                # equal() inline; `&` evaluates both sides, as equal()'s arguments are.
+                other = self.fresh("_w")
+                same = (f"({value} == {other} if (({value} := {left}).__class__ is not bool) & "
+                        f"(({other} := {right}).__class__ is not bool) else {value} is {other})")
+            return (same if op == "==" else f"(not {same})"), bool
+        if constant.__class__ is Decimal:
+            return (f"({value} {op} {right} if ({value} := {left}).__class__ is _Decimal "
+                    f"else _ordered({op!r}, {value}, {right}))"), bool
+        return f"_ordered({op!r}, {left}, {right})", bool
+
+    def rounding(self, node: ast.Compare, left: str, right: str, scope: Scope) -> str:
+        """``left == right within rounding`` (or ``!=``): see :mod:`compliance.dsl.rounding`."""
+        compiler = self.compiler
+        policy, tolerance = compiler._policy(scope)
+        if policy == "exact" or tolerance > 0:
+            close = f"{self.constant(compiler.consistent(node.left, node.right, scope))}(env)"
+        else:
+            bounds = (self.constant(compiler.error_bound(node.left, scope)),
+                      self.constant(compiler.error_bound(node.right, scope)))
+            a, b = self.number(left), self.number(right)
+            a_value, b_value = self.fresh("_d"), self.fresh("_d")
+            # The common case, a == b, needs no bound.
+            close = (f"(({a_value} := {a}) == ({b_value} := {b}) "
+                     f"or _within_bounds({a_value}, {b_value}, {bounds[0]}, {bounds[1]}, env))")
+        return close if node.op == "==" else f"(not {close})"
+
+    def number(self, value: str) -> str:
+        """``value`` as a number for ``==``: a blank or a text is the rule's error (values.number)."""
+        name = self.fresh("_n")
+        return f"({name} if ({name} := {value}).__class__ is _Decimal else _number({name}, '=='))"
+
+    def _test(self, node: ast.Test, scope: Scope) -> tuple[str, Any] | None:
+        op = node.op
+        if op == "matches":
+            return None  # the closure compiler's, which checks the pattern
+        left, _ = self.expr(node.left, scope)
+        if op in ("exists", "missing"):
+            value = self.fresh("_v")
+            # exists() with its commonest answers inline.
+            present = f"(({value} := {left}) is not None and ({value}.__class__ is _Decimal or _exists({value})))"
+            if _calls_inside(node.left):
+                # A function may find nothing (Missing): then the element does not exist.
+                function = self.new_function("_exists")
+                function.add("try:")
+                with function.indent():
+                    function.add(f"return {present}")
+                function.add("except _Missing: return False")
+                present = function.call
+            return (present if op == "exists" else f"(not {present})"), bool
+        right, _ = self.expr(node.right, scope)
+        if op == "~":
+            return f"_fuzzy({left}, {right})", bool
+        if op == "contains":
+            # contains() inline for a text in a text; `&` evaluates both sides, as contains()'s arguments are.
+            container, item = self.fresh("_t"), self.fresh("_u")
+            return (f"({item} in {container} if (({container} := {left}).__class__ is _str) & "
+                    f"(({item} := {right}).__class__ is _str) else _contains({container}, {item}))"), bool
+        texts = self.compiler._constant_texts(node.right, scope)
+        negate = "" if op == "in" else "not "
+        if texts is not None:
+            # A list of texts written in the rule or a param: a set answers for a text at once.
+            value, listed = self.fresh("_v"), self.constant(frozenset(texts))
+            return (f"({negate}({value} in {listed}) if ({value} := {left}).__class__ is _str "
+                    f"else {negate}_contains({right}, {value}))"), bool
+        return f"({negate}_contains({right}, {left}))", bool
+
+    def _logic(self, node: ast.Logic, scope: Scope) -> tuple[str, Any]:
+        operands = [self.condition(o, scope) for o in node.operands]
+        return f"({f' {node.op} '.join(operands)})", bool
+
+    def _not(self, node: ast.Not, scope: Scope) -> tuple[str, Any]:
+        return f"(not {self.condition(node.operand, scope)})", bool
+
+    def _conditional(self, node: ast.Conditional, scope: Scope) -> tuple[str, Any]:
+        condition = self.condition(node.condition, scope)
+        then, then_type = self.expr(node.then, scope)
+        otherwise, _ = self.expr(node.otherwise, scope)
+        return f"({then} if {condition} else {otherwise})", then_type
+
+    def _listlit(self, node: ast.ListLit, scope: Scope) -> tuple[str, Any]:
+        items = [self.expr(i, scope)[0] for i in node.items]
+        return (f"({', '.join(items)},)" if items else "()"), Many(None)
+
+    def _quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any] | None:
+        if membership_test(node) is not None:
+            return None  # the closure compiler's containment loop, which reads the text once
+        kind = node.kind
+        if kind == "all" and node.predicate is None:
+            if node.binding.where is None:
+                self.compiler.binding_source(node.binding, scope)  # its names are still checked
+                return "True", bool
+            # `all x in xs where P` reads as "every x satisfies P": no filter, P decides.
+            function, inner = self.looping_function(node.binding, scope, "_all", filtered=False)
+            return self.decide(function, self.condition(node.binding.where, inner), wanted=False), bool
+        function, inner = self.looping_function(node.binding, scope, "_" + kind)
+        predicate = self.condition(node.predicate, inner) if node.predicate is not None else None
+        if kind == "count":
+            each = "_n += 1" if predicate is None else f"if {predicate}: _n += 1"
+            return self.collect(function, "_n = 0", each, "_Decimal(_n)"), Decimal
+        found = self.decide(function, predicate, wanted=kind != "all")
+        return (f"(not {found})" if kind == "none" else found), bool
+
+    def _comprehension(self, node: ast.Comprehension, scope: Scope) -> tuple[str, Any]:
+        function, inner = self.looping_function(node.binding, scope, "_list")
+        value, value_type = self.expr(node.expr, inner)
+        return self.collect(function, "_out = []", f"_out.append({value})", "_tuple(_out)"), Many(value_type)
+
+
+_GENERATORS: dict[type, Callable[..., Any]] = {
+    ast.Number: RuleGenerator._number, ast.String: RuleGenerator._string, ast.Bool: RuleGenerator._bool,
+    ast.Name: RuleGenerator._name, ast.Attr: RuleGenerator._attr, ast.Index: RuleGenerator._index,
+    ast.Call: RuleGenerator._call, ast.Method: RuleGenerator._method, ast.Neg: RuleGenerator._neg,
+    ast.Arith: RuleGenerator._arith, ast.Coalesce: RuleGenerator._coalesce, ast.Compare: RuleGenerator._compare,
+    ast.Test: RuleGenerator._test, ast.Logic: RuleGenerator._logic, ast.Not: RuleGenerator._not,
+    ast.Conditional: RuleGenerator._conditional, ast.ListLit: RuleGenerator._listlit,
+    ast.Quantifier: RuleGenerator._quantifier, ast.Comprehension: RuleGenerator._comprehension,
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _may_be_int(cls: type, name: str) -> bool:
+    """Whether ``cls.name`` may hold an int (a rule reads it as a Decimal): its annotation, else its static type."""
+    hint = typing.get_type_hints(cls, vars(model)).get(name)
+    if hint is None:  # a property
+        return fields_of(cls)[name] in (Decimal, None)
+    return int in (typing.get_args(hint) or (hint,))
+
+
+def _calls_inside(node: ast.Node) -> bool:
+    """Whether ``node`` or any node under it calls a function or a method."""
+    if isinstance(node, (ast.Call, ast.Method)):
+        return True
+    for name in ast.content_fields(type(node)):
+        value = getattr(node, name)
+        for child in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(child, ast.Node) and _calls_inside(child):
+                return True
+    return False
+
+
+def compile_rule(compiler: Compiler, body: tuple[ast.Node, ...], scope: Scope) -> Callable[[Env], None]:
+    """``body`` as one function of ``env``, compiled by Python (see the module docstring)."""
+    generator = RuleGenerator(compiler)
+    code = compile(generator.source(body, scope), f"<rule in {compiler.source}>", "exec")
+    namespace = dict(generator.names)
+    exec(code, namespace)  # noqa: S102 - generated text: it names only the generator's constants and schema fields
+    return namespace["_rule"]
+
+
+__all__ = ["RuleGenerator", "compile_rule"]
