@@ -108,6 +108,10 @@ class RuleGenerator:
         self.names: dict[str, Any] = dict(_RUNTIME)
         self.functions: list[_Function] = []
         self.count = 0
+        #: The function whose text is being written, and where each variable also lives as a
+        #: Python local: env key -> (function, local name, whether it is surely of its static type).
+        self.current: _Function | None = None
+        self.locals: dict[str, tuple[_Function, str, bool]] = {}
 
     # -- the rule as a whole --
 
@@ -143,6 +147,7 @@ class RuleGenerator:
     # -- statements --
 
     def statement(self, out: _Function, node: ast.Node, scope: Scope, *, top: bool) -> None:
+        self.current = out
         if isinstance(node, ast.For):
             self.for_(out, node, scope)
         elif isinstance(node, ast.Let):
@@ -171,7 +176,9 @@ class RuleGenerator:
         key = _env_key(node)
         symbol = Symbol("let", type_, node.expr, scope, key=key)
         scope.symbols[node.name] = symbol
-        out.add(f"env[{key!r}] = {value}")
+        local = self.fresh("_l")
+        self.locals[key] = (out, local, False)
+        out.add(f"env[{key!r}] = {local} = {value}")
         # A rounding bound computed for the previous value is stale.  Only a `within rounding`
         # compiled later in the rule makes one, so whether to drop it is known at the end.
         error_key = "$e:" + key
@@ -214,8 +221,10 @@ class RuleGenerator:
         inner = scope.child()
         key = _env_key(binding)
         inner.symbols[binding.var] = Symbol("loop", item_type, key=key)
-        first, rest, plan = self.filter(binding, item_type, inner) if filtered else (None, None, None)
         item, collection, saved_at = self.fresh("_x"), self.fresh("_c"), self.fresh("_at")
+        # The items of a kind (`row r in t`) are all of its class: their fields are read directly.
+        self.locals[key] = (out, item, binding.kind is not None)
+        first, rest, plan = self.filter(binding, item_type, inner) if filtered else (None, None, None)
         out.add(f"{collection} = {items}")
         out.add(f'{saved_at} = env["$at"]')
         if plan is None:
@@ -263,8 +272,12 @@ class RuleGenerator:
 
     def looping_function(self, binding: ast.Binding, scope: Scope, stem: str, *,
                          filtered: bool = True) -> tuple[_Function, Scope]:
-        """A function of its own that loops over ``binding``: a quantifier's or a comprehension's."""
+        """A function of its own that loops over ``binding``: a quantifier's or a comprehension's.
+
+        It becomes the function being written; the caller writes the rest of it, then goes back
+        to its own (see _quantifier)."""
         function = self.new_function(stem)
+        self.current = function
         _, inner, _, _ = self.loop(function, binding, scope, filtered=filtered)
         return function, inner
 
@@ -321,7 +334,16 @@ class RuleGenerator:
         if symbol.kind == "param":
             self.compiler._name(node, scope)  # records the param as read
             return self.constant(symbol.value), symbol.type
-        return f"env[{symbol.key!r}]", symbol.type
+        local = self.local(symbol)
+        return (local[0] if local else f"env[{symbol.key!r}]"), symbol.type
+
+    def local(self, symbol: Symbol) -> tuple[str, bool] | None:
+        """The Python local holding a variable in the function being written, and whether it is surely
+        of its static type; None when the variable lives only in ``env`` there."""
+        found = self.locals.get(symbol.key)
+        if found is None or found[0] is not self.current:
+            return None
+        return found[1], found[2]
 
     def _attr(self, node: ast.Attr, scope: Scope) -> tuple[str, Any]:
         obj, type_ = self.expr(node.obj, scope)
@@ -330,13 +352,24 @@ class RuleGenerator:
         if type_ not in TYPE_NAMES:
             return f"_get_attr({obj}, {name!r})", result_type
         # The field is known readable for the static type; anything else takes the checked way.
-        value = self.fresh("_v")
+        exact = self.exact_local(node.obj, scope)
+        value = exact or self.fresh("_v")
         read = f"{value}.{name}"
         if _may_be_int(type_, name):
             field = self.fresh("_f")
             read = f"(_Decimal({field}) if ({field} := {read}).__class__ is int else {field})"
+        if exact:
+            return read, result_type
         cls = self.constant(type_)
         return f"({read} if ({value} := {obj}).__class__ is {cls} else _get_attr({value}, {name!r}))", result_type
+
+    def exact_local(self, node: ast.Node, scope: Scope) -> str | None:
+        """The local of a loop variable over the elements of a kind, read in the function that loops."""
+        if not isinstance(node, ast.Name):
+            return None
+        symbol = scope.lookup(node.name)
+        local = self.local(symbol) if symbol is not None and symbol.kind == "loop" else None
+        return local[0] if local and local[1] else None
 
     def _index(self, node: ast.Index, scope: Scope) -> tuple[str, Any]:
         obj, obj_type = self.expr(node.obj, scope)
@@ -425,20 +458,10 @@ class RuleGenerator:
         op = node.op
         if op == "matches":
             return None  # the closure compiler's, which checks the pattern
-        left, _ = self.expr(node.left, scope)
         if op in ("exists", "missing"):
-            value = self.fresh("_v")
-            # exists() with its commonest answers inline.
-            present = f"(({value} := {left}) is not None and ({value}.__class__ is _Decimal or _exists({value})))"
-            if _calls_inside(node.left):
-                # A function may find nothing (Missing): then the element does not exist.
-                function = self.new_function("_exists")
-                function.add("try:")
-                with function.indent():
-                    function.add(f"return {present}")
-                function.add("except _Missing: return False")
-                present = function.call
+            present = self.present(node.left, scope)
             return (present if op == "exists" else f"(not {present})"), bool
+        left, _ = self.expr(node.left, scope)
         right, _ = self.expr(node.right, scope)
         if op == "~":
             return f"_fuzzy({left}, {right})", bool
@@ -455,6 +478,28 @@ class RuleGenerator:
             return (f"({negate}({value} in {listed}) if ({value} := {left}).__class__ is _str "
                     f"else {negate}_contains({right}, {value}))"), bool
         return f"({negate}_contains({right}, {left}))", bool
+
+    def present(self, node: ast.Node, scope: Scope) -> str:
+        """``node exists``: exists() with its commonest answers inline."""
+        if not _calls_inside(node):
+            return self.present_value(node, scope)
+        # A function may find nothing (Missing): then the element does not exist.  The test is a
+        # function of its own, written as such (it sees the env, not the locals of the one calling it).
+        outer, function = self.current, self.new_function("_exists")
+        self.current = function
+        try:
+            function.add("try:")
+            with function.indent():
+                function.add(f"return {self.present_value(node, scope)}")
+            function.add("except _Missing: return False")
+        finally:
+            self.current = outer
+        return function.call
+
+    def present_value(self, node: ast.Node, scope: Scope) -> str:
+        value = self.fresh("_v")
+        text, _ = self.expr(node, scope)
+        return f"(({value} := {text}) is not None and ({value}.__class__ is _Decimal or _exists({value})))"
 
     def _logic(self, node: ast.Logic, scope: Scope) -> tuple[str, Any]:
         operands = [self.condition(o, scope) for o in node.operands]
@@ -476,6 +521,13 @@ class RuleGenerator:
     def _quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any] | None:
         if membership_test(node) is not None:
             return None  # the closure compiler's containment loop, which reads the text once
+        outer = self.current
+        try:
+            return self.quantifier(node, scope)
+        finally:
+            self.current = outer
+
+    def quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any]:
         kind = node.kind
         if kind == "all" and node.predicate is None:
             if node.binding.where is None:
@@ -493,8 +545,10 @@ class RuleGenerator:
         return (f"(not {found})" if kind == "none" else found), bool
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope) -> tuple[str, Any]:
+        outer = self.current
         function, inner = self.looping_function(node.binding, scope, "_list")
         value, value_type = self.expr(node.expr, inner)
+        self.current = outer
         return self.collect(function, "_out = []", f"_out.append({value})", "_tuple(_out)"), Many(value_type)
 
 
