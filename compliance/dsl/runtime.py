@@ -119,11 +119,18 @@ class Rule:
     def run(self, document: Document, index: LocationIndex, *, budget: int = DEFAULT_STEP_BUDGET,
             memo: Memo | None = None) -> RuleResult:
         """The rule's result on ``document``; ``memo`` is shared by the rules of one evaluation."""
-        state = RunState(self, index, budget)
         if memo is None:
             memo = Memo()
-        env: dict[str, Any] = {"$doc": document, "$s": state, "$at": None, "$m": memo}
         token = activate(memo)
+        try:
+            return self.run_in(document, index, budget, memo)
+        finally:
+            deactivate(token)
+
+    def run_in(self, document: Document, index: LocationIndex, budget: int, memo: Memo) -> RuleResult:
+        """:meth:`run` within an evaluation whose ``memo`` is already the current one."""
+        state = RunState(self, index, budget)
+        env: dict[str, Any] = {"$doc": document, "$s": state, "$at": None, "$m": memo}
         try:
             self.code.run(env)
         except NotApplicable as exc:
@@ -138,8 +145,6 @@ class Rule:
             return self._error("嵌套过深")
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
             return self._error(f"{type(exc).__name__}: {exc}")
-        finally:
-            deactivate(token)
         skipped = _skip_reason(state.skips)
         if state.findings:
             return self._result(Outcome.FAIL, findings=tuple(state.findings), reason=skipped)
@@ -200,7 +205,11 @@ class RuleSet:
         # One memo per call: what the rules derive from this document is shared among them and
         # dropped on return, so a later call (even on the same document) computes it afresh.
         memo = Memo()
-        return tuple(rule.run(document, index, budget=budget, memo=memo) for rule in selected)
+        token = activate(memo)
+        try:
+            return tuple([rule.run_in(document, index, budget, memo) for rule in selected])
+        finally:
+            deactivate(token)
 
 
 def effective_params(values: Mapping[str, Any]) -> Mapping[str, object]:
