@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from compliance import model
+from compliance.model import Column, Row
 from compliance.dsl import ast, loops, values
 from compliance.dsl.compiler import (
     _BOOL_NODES,
@@ -53,7 +54,7 @@ _RUNTIME: dict[str, Any] = {
     "_get_attr": values.get_attr, "_exists": values.exists, "_ordered": values.ordered,
     "_contains": values.contains, "_plus": values.plus, "_minus": values.minus, "_arith": values.arith,
     "_index": values.read_index, "_iterate": values.iterate, "_number": values.number,
-    "_charged": loops.charged, "_within_bounds": within_bounds,
+    "_charged": loops.charged, "_within_bounds": within_bounds, "_Row": Row, "_Column": Column,
 }
 
 _INDENT = "    "
@@ -374,7 +375,21 @@ class RuleGenerator:
     def _index(self, node: ast.Index, scope: Scope) -> tuple[str, Any]:
         obj, obj_type = self.expr(node.obj, scope)
         key, key_type = self.expr(node.key, scope)
-        return f"_index({obj}, {key})", index_type(obj_type, key_type)
+        result_type = index_type(obj_type, key_type)
+        if obj_type is not Row:
+            return f"_index({obj}, {key})", result_type
+        # values.read_index() inline for a row by a column, the commonest read of all: the cell that
+        # stands at the column's position (cells are stored at their positions unless a row has gaps).
+        row = self.exact_local(node.obj, scope)
+        column, position, cells, cell = (self.fresh(stem) for stem in ("_col", "_i", "_cs", "_cell"))
+        if row is None:
+            row = self.fresh("_r")
+            # `&` evaluates both sides, as read_index()'s arguments are.
+            test = f"(({row} := {obj}).__class__ is _Row) & (({column} := {key}).__class__ is _Column)"
+        else:
+            test = f"({column} := {key}).__class__ is _Column"
+        return (f"({cell}.value if {test} and ({position} := {column}.index) < _len({cells} := {row}.cells) "
+                f"and ({cell} := {cells}[{position}]).column == {position} else _index({row}, {column}))"), result_type
 
     def _call(self, node: ast.Call, scope: Scope) -> tuple[str, Any]:
         compiler = self.compiler
