@@ -471,12 +471,14 @@ class RuleGenerator:
 
     def _test(self, node: ast.Test, scope: Scope) -> tuple[str, Any] | None:
         op = node.op
-        if op == "matches":
-            return None  # the closure compiler's, which checks the pattern
         if op in ("exists", "missing"):
             present = self.present(node.left, scope)
             return (present if op == "exists" else f"(not {present})"), bool
         left, _ = self.expr(node.left, scope)
+        if op == "matches":
+            value = self.fresh("_v")
+            pattern = self.constant(self.compiler.pattern(node))
+            return f"(({value} := {left}) is not None and {pattern}.search(_str({value})) is not None)", bool
         right, _ = self.expr(node.right, scope)
         if op == "~":
             return f"_fuzzy({left}, {right})", bool

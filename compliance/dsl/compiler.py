@@ -682,14 +682,7 @@ class Compiler(RoundingBounds):
 
             return (present if op == "exists" else (lambda env: not present(env))), bool
         if op == "matches":
-            assert isinstance(node.right, ast.String)
-            try:
-                pattern = re.compile(node.right.value)
-            except re.error as exc:
-                raise self.error(node.right, f"invalid regular expression: {exc}") from None
-            hazard = _backtracking_hazard(_regex_parser.parse(node.right.value).data)
-            if hazard is not None:
-                raise self.error(node.right, _HAZARDS[hazard])
+            pattern = self.pattern(node)
 
             def match(env: Env) -> bool:
                 value = left(env)
@@ -715,6 +708,18 @@ class Compiler(RoundingBounds):
 
             return in_texts, bool
         return (lambda env: contains(right(env), left(env)) is member), bool
+
+    def pattern(self, node: ast.Test) -> re.Pattern[str]:
+        """The compiled regular expression of ``x matches "…"``, refused when it may backtrack exponentially."""
+        assert isinstance(node.right, ast.String)
+        try:
+            pattern = re.compile(node.right.value)
+        except re.error as exc:
+            raise self.error(node.right, f"invalid regular expression: {exc}") from None
+        hazard = _backtracking_hazard(_regex_parser.parse(node.right.value).data)
+        if hazard is not None:
+            raise self.error(node.right, _HAZARDS[hazard])
+        return pattern
 
     def _logic(self, node: ast.Logic, scope: Scope):
         operands = tuple(self.condition(o, scope) for o in node.operands)
