@@ -420,7 +420,9 @@ class Document:
     def table(self, key: str) -> Table | None:
         """A table by its number (``"2"``), label (``"表2"``), kind or exact title."""
         for table in self.tables:
-            if key in (table.number, table.label, table.kind, table.title):
+            # `key in (number, label, kind, title)`, without making each table's label.
+            if key == table.number or key == table.kind or key == table.title or (
+                    table.number and key == "表" + table.number):
                 return table
         return None
 
