@@ -3,19 +3,24 @@
 The closure compiler (:mod:`compliance.dsl.compiler`) makes one closure per
 node, so evaluating ``r[c] == sum(children[c]) within rounding`` over every row
 and column is a cascade of small calls.  Here a rule's statements, loops,
-variables, field reads, comparisons and tests become the text of one Python
-function (a quantifier or list comprehension in an expression becomes a
-function of its own), which Python compiles once.  What the text reads is
-fixed at compile time: model fields the schema lets a rule read, names of
-the rule's own variables, constants kept in the function's globals.  Nothing
-a rule author writes is pasted into the text: texts are ``repr()`` literals,
-anything else a constant named by the generator.
+variables, field reads, calls, comparisons and tests become the text of one
+Python function (a quantifier, a list comprehension or a guarded ``exists``
+in an expression becomes a function of its own), which Python compiles once.
+Loop items and ``let`` values are kept in Python locals beside the ``env``
+dict, and fields of a kind's items (``row r in t``) are read directly.
 
-Every other node (function and method calls, ``within`` comparisons,
-``matches``, document-wide names) is compiled by the closure compiler and
-called from the text, so both share one implementation of each operation,
-one set of compile-time checks and one order of evaluation and of steps.
-Variables live in the same ``env`` dict either way.
+What the text reads is fixed at compile time: model fields the schema lets a
+rule read, the rule's own variables, constants kept in the function's
+globals.  Nothing a rule author writes is pasted into the text: texts are
+``repr()`` literals, anything else a constant named by the generator.
+
+The rest is compiled by the closure compiler and called from the text: what
+runs only when a rule fails or skips (messages, places, values of a finding;
+reasons), a ``within`` comparison under a tolerance or the exact policy, the
+containment loop of ``any k in L where TEXT contains k``, and document-wide
+names.  Both forms share each operation's implementation, the compile-time
+checks and the order of evaluation and of steps; when a rule switches from
+one to the other is :mod:`compliance.dsl.tiers`'s business.
 """
 
 from __future__ import annotations
