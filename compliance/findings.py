@@ -10,6 +10,7 @@ requirement with its status as a regulator's checklist does.
 from __future__ import annotations
 
 import enum
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from attrs import field, frozen
@@ -80,8 +81,7 @@ class Location:
 
 
 def _readonly(mapping: Mapping[str, str] | None) -> Mapping[str, str]:
-    from types import MappingProxyType
-
+    # A copy, so that the caller's dict changing later cannot change the finding.
     return MappingProxyType(dict(mapping or {}))
 
 

@@ -203,6 +203,12 @@ def describe(value: Any) -> str:
 
 def format_value(value: Any) -> str:
     """How a value reads in a message: amounts as the documents print them (``2,147.33``)."""
+    # Text and amounts are nearly every value a message prints: answered before the general checks.
+    cls = value.__class__
+    if cls is str:
+        return value
+    if cls is Decimal:
+        return format_amount(value)
     if value is None:
         return "（空）"
     if isinstance(value, bool):
@@ -226,9 +232,15 @@ def format_value(value: Any) -> str:
 
 def plain_value(value: Any) -> str:
     """A value for ``Finding.values``: amounts without separators (``2147.33``); a list as a sum of terms."""
+    cls = value.__class__
+    if cls is str:
+        return value
     if isinstance(value, Decimal):
         # A figure brought to a smaller unit keeps its printed precision in a positive exponent (3.60E+4).
-        return format(value, "f") if value.is_finite() and value.as_tuple().exponent > 0 else str(value)
+        # Exactly those figures (finite, exponent above zero) print with "E+"; telling them so is
+        # several times quicker than reading the exponent (as_tuple).
+        text = str(value)
+        return format(value, "f") if "E+" in text else text
     if isinstance(value, (tuple, list)):
         return " + ".join("空" if v is None else plain_value(v) for v in value)
     return format_value(value)
