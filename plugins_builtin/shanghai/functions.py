@@ -54,12 +54,13 @@ def _title_key(text: str) -> str:
     return normalise_title(text)
 
 
-def _code_parts(table: Table, row: Row, widths: tuple[int, ...]) -> list[str]:
-    """The code as printed, one part per level: from 类/款/项 columns, or one code cell split."""
-    codes = per_evaluation("shanghai.code_columns", table, _code_columns)
-    printed = [cell.text.strip() for cell in row.cells if cell.column in codes]
+def _code_parts(printed: tuple[str, ...], widths: tuple[int, ...]) -> list[str]:
+    """The code as printed, one part per level: from 类/款/项 cells, or one code cell split.
+
+    ``printed``: the row's code cells, stripped, in column order.
+    """
     if len(printed) != 1:
-        return printed
+        return list(printed)
     parts = printed[0].split()
     if len(parts) == 1 and parts[0].isdigit():
         # A compact code ("2010302"): split at the level widths; a wrong length stays whole.
@@ -83,26 +84,39 @@ def code_problem(document: Document, scheme: Any, table: Any, row: Any) -> str |
     scheme = str(scheme)
     if not isinstance(table, Table) or not isinstance(row, Row):
         raise TypeError("code_problem() takes a scheme, a table and one of its rows")
+    codes = per_evaluation("shanghai.code_columns", table, _code_columns)
+    printed = tuple([cell.text.strip() for cell in row.cells if cell.column in codes])
+    meta = document.meta
+    return _code_verdict(scheme, printed, row.label, meta.get("jurisdiction"), meta.get("year"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_verdict(scheme: str, printed: tuple[str, ...], label: str,
+                  jurisdiction: str | None, year: str | None) -> str | None:
+    """:func:`code_problem` of a row's printed code cells and name: a pure function of texts.
+
+    The code lists are fixed data per scheme, jurisdiction and year, and a
+    template prints the same rows in every document and evaluation.
+    """
     widths = WIDTHS[scheme]
-    printed = _code_parts(table, row, widths)
-    parts = [p for p in printed if p]
+    printed_parts = _code_parts(printed, widths)
+    parts = [p for p in printed_parts if p]
     if not parts:
         return None
     if not all(p.isdigit() for p in parts):
         return None  # not a coded row (a 合计 label printed across the code columns)
-    for level, part in enumerate(printed[: len(widths)]):
+    for level, part in enumerate(printed_parts[: len(widths)]):
         if part and len(part) != widths[level]:
             level_name = "类款项"[level]
             return f"{level_name}级编码印为「{part}」，应为 {widths[level]} 位数字"
-    if len(parts) < len(printed) and printed[0] == "":
-        return f"编码「{' '.join(printed)}」缺少类级编码"
+    if len(parts) < len(printed_parts) and printed_parts[0] == "":
+        return f"编码「{' '.join(printed_parts)}」缺少类级编码"
     code = "".join(parts)
-    names = code_list(scheme, document.meta.get("jurisdiction"), document.meta.get("year"))
-    expected = names.get(code)
+    expected = code_list(scheme, jurisdiction, year).get(code)
     if expected is None:
         return f"编码 {code} 不在{_SCHEME_NAMES[scheme]}科目表中"
-    if _title_key(expected) != _title_key(row.label):
-        return f"编码 {code} 的科目名称应为「{expected}」，表中为「{row.label}」"
+    if _title_key(expected) != _title_key(label):
+        return f"编码 {code} 的科目名称应为「{expected}」，表中为「{label}」"
     return None
 
 
@@ -131,7 +145,13 @@ def procurement(text: Any) -> tuple[Decimal, ...] | None:
 
 def compared_years(text: Any) -> tuple[str, ...]:
     """The years a text compares its figures with: "比2026年预算增加" → ("2026",)."""
-    return tuple(m.group(1) for m in _COMPARED.finditer(str(text or "")))
+    return _compared_years(text if text.__class__ is str else str(text or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compared_years(text: str) -> tuple[str, ...]:
+    # A rule reads every paragraph, the same paragraphs in every evaluation: pure text, remembered.
+    return tuple(m.group(1) for m in _COMPARED.finditer(text))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -147,9 +167,34 @@ def _levels(subject: str) -> tuple[tuple[str, str, str], ...]:
 _LIST_NUMBER = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*")
 
 
-def _child(rows: Any, name: str) -> Row | None:
-    key = _title_key(name).replace("其它", "其他")
-    return next((r for r in rows if _title_key(r.label).replace("其它", "其他") == key), None)
+@functools.lru_cache(maxsize=4096)
+def _name_key(text: str) -> str:
+    """A row's or an item level's name as they are matched: title key, 其它 spelt 其他 (pure text)."""
+    return _title_key(text).replace("其它", "其他")
+
+
+def _first_by_name(rows: Any) -> dict[str, Row]:
+    """The first of ``rows`` for each name key."""
+    index: dict[str, Row] = {}
+    for row in rows:
+        index.setdefault(_name_key(row.label), row)
+    return index
+
+
+def _top_by_name(table: Table) -> dict[str, Row]:
+    return _first_by_name(r for r in table.rows if r.level == 1)
+
+
+def _children_by_name(row: Row) -> dict[str, Row]:
+    return _first_by_name(row.children)
+
+
+def _rows_by_code(table: Table) -> dict[str, Row]:
+    """The first row of each joined code."""
+    index: dict[str, Row] = {}
+    for row in table.rows:
+        index.setdefault("".join(row.code), row)
+    return index
 
 
 def item_row(table: Any, subject: Any) -> Row | None:
@@ -165,13 +210,13 @@ def item_row(table: Any, subject: Any) -> Row | None:
         return None
     codes = [code for _name, code, _level in levels]
     if all(codes):
-        joined = "".join(codes)
-        return next((r for r in table.rows if "".join(r.code) == joined), None)
-    row = _child((r for r in table.rows if r.level == 1), levels[0][0])
+        # Each item asks of the same table: its rows are indexed once per evaluation.
+        return per_evaluation("shanghai.rows_by_code", table, _rows_by_code).get("".join(codes))
+    row = per_evaluation("shanghai.top_by_name", table, _top_by_name).get(_name_key(levels[0][0]))
     for name, _code, _level in levels[1:]:
         if row is None:
             return None
-        row = _child(row.children, name)
+        row = per_evaluation("shanghai.children_by_name", row, _children_by_name).get(_name_key(name))
     return row
 
 
@@ -198,8 +243,21 @@ def _path_key(parts: Any) -> str:
     return "/".join(_YEAR_PREFIX.sub("", _title_key(str(p))) for p in parts if str(p))
 
 
+@functools.lru_cache(maxsize=1024)
+def _path_keys(paths: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """:func:`_path_key` of each column path: pure text, and a template prints the same headers every time."""
+    return tuple(_path_key(path) for path in paths)
+
+
+@functools.lru_cache(maxsize=1024)
+def _wanted_key(key: str) -> str:
+    """:func:`_path_key` of a path a rule asks for ("本年支出/预算数"); rules ask for a few fixed ones."""
+    return _path_key(key.split("/"))
+
+
 def _column_keys(table: Table) -> list[tuple[Any, str]]:
-    return [(column, _path_key(column.path)) for column in table.columns]
+    columns = table.columns
+    return list(zip(columns, _path_keys(tuple(column.path for column in columns))))
 
 
 def find_column(table: Any, key: Any) -> Any:
@@ -212,7 +270,7 @@ def find_column(table: Any, key: Any) -> Any:
     """
     if not isinstance(table, Table):
         return None
-    wanted = _path_key(str(key).split("/"))
+    wanted = _wanted_key(str(key))
     keys = per_evaluation("shanghai.column_keys", table, _column_keys)
     for column, path in keys:
         if path == wanted or path.endswith("/" + wanted):
