@@ -137,6 +137,10 @@ _LEVEL_SUFFIX = re.compile(r"指标$")
 # ---- the document, indexed once -----------------------------------------------------
 
 
+#: A lookup's "not worked out yet" (``None`` is an answer: no such column).
+_UNKNOWN = object()
+
+
 class _Index:
     """Section titles by fact section path, and a few lookups, for one document."""
 
@@ -197,9 +201,10 @@ class _Index:
     def amount_column(self, table: Table, wanted: str) -> Column | None:
         """The amount column ``wanted`` selects ("first", a header name or a path ending), once per table."""
         key = (id(table), wanted)
-        if key not in self.columns:
-            self.columns[key] = _amount_column(table, wanted)
-        return self.columns[key]
+        found = self.columns.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.columns[key] = _amount_column(table, wanted)
+        return found  # type: ignore[return-value]
 
     def _walk(self, section: Any, path: tuple[str, ...], titles: tuple[str, ...]) -> None:
         path, titles = path + (section.key,), titles + (section.title,)
@@ -267,7 +272,10 @@ _subject_path = functools.lru_cache(maxsize=1024)(subject_path)
 def _side(table: Table, side: str | None) -> Table:
     if side is None:
         return table
-    return next((s for s in table.sides if s.side == side), table)
+    for part in table.sides:
+        if part.side == side:
+            return part
+    return table
 
 
 def _reference(index: _Index, ref: Ref, fact: Fact, name: str) -> Mapping[str, Any] | None:
@@ -352,7 +360,12 @@ def text_figures(document: Document, fact: Fact) -> tuple[Mapping[str, Any], ...
     figures: tuple[Mapping[str, Any], ...] = ()
     if found is not None:
         link, name = found
-        figures = tuple(r for r in (_reference(index, ref, fact, name) for ref in link.refs) if r is not None)
+        out = []
+        for ref in link.refs:
+            figure = _reference(index, ref, fact, name)
+            if figure is not None:
+                out.append(figure)
+        figures = tuple(out)
     index.figures[id(fact)] = figures
     return figures
 
@@ -371,15 +384,22 @@ def as_printed(value: Decimal | None, like: Decimal | None) -> Decimal | None:
     """``value`` rounded (half up) to the printed decimals of ``like``: 3,037.704 as 3,037.70; 85.4 as 85."""
     if value is None or like is None:
         return value
-    exponent = min(like.as_tuple().exponent, 0)
-    quantum = _QUANTA.get(exponent)
-    if quantum is None:
-        quantum = _QUANTA[exponent] = Decimal(1).scaleb(exponent)
+    # Most figures print 0 to 2 decimals: same_quantum asks that without building as_tuple()'s digits.
+    for quantum in _COMMON_QUANTA:
+        if like.same_quantum(quantum):
+            break
+    else:
+        exponent = min(like.as_tuple().exponent, 0)
+        quantum = _QUANTA.get(exponent)
+        if quantum is None:
+            quantum = _QUANTA[exponent] = Decimal(1).scaleb(exponent)
     return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 #: 1, 0.1, 0.01 … by exponent: figures print a handful of decimals, so this stays small.
 _QUANTA: dict[int, Decimal] = {}
+#: The quanta of figures printed with 2, 0 and 1 decimals, most common first.
+_COMMON_QUANTA = (Decimal("0.01"), Decimal(1), Decimal("0.1"))
 
 
 # ---- projects: allocation lists, 表7 rows, perf tables, cost indicators -----------------

@@ -53,10 +53,11 @@ def _cached(name: str, table: Table, compute: Any) -> Any:
     """``compute(table)`` once: a check runs each function many times on the same dozen tables.
 
     While rules are evaluated, once per evaluation (never reused for the next one).
+    ``name`` ("tables.…") is the memo's key as it is: hundreds of calls per evaluation.
     """
     memo = current_memo()
     if memo is not None:
-        return memo.of(("tables", name), table, compute)
+        return memo.of(name, table, compute)
     key = (name, id(table))
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is table:
@@ -106,7 +107,7 @@ def _label_text(label_columns: tuple[int, ...], row: Row) -> str:
 
 def _outline(table: Table) -> list[tuple[Row, int, bool]]:
     """Each non-total row with its outline level and whether it is a 其中 sub-item."""
-    return _cached("outline", table, _compute_outline)
+    return _cached("tables.outline", table, _compute_outline)
 
 
 def _compute_outline(table: Table) -> list[tuple[Row, int, bool]]:
@@ -154,7 +155,7 @@ def top_rows(table: Table) -> tuple[Row, ...]:
     (类 rows, or a department line above them). In a flat table: the rows of
     the first outline level, without 其中 sub-items.
     """
-    return _cached("top_rows", table, _compute_top_rows)
+    return _cached("tables.top_rows", table, _compute_top_rows)
 
 
 def _compute_top_rows(table: Table) -> tuple[Row, ...]:
@@ -175,7 +176,7 @@ def _compute_top_rows(table: Table) -> tuple[Row, ...]:
 def _below(table: Table, row: Row) -> list[tuple[Row, int, bool]]:
     """The outline entries after ``row`` until the next line at its level or above."""
     outline = _outline(table)
-    position = _cached("outline_positions", table, _outline_positions).get(id(row))
+    position = _cached("tables.outline_positions", table, _outline_positions).get(id(row))
     if position is None:
         return []
     level = outline[position][1]
@@ -213,7 +214,7 @@ def sub_items_of(table: Table, row: Row) -> tuple[Row, ...]:
 
 def outline_rows(table: Table) -> tuple[Row, ...]:
     """The lines of a flat table that have addends or sub-items under them."""
-    return _cached("outline_rows", table, _compute_outline_rows)
+    return _cached("tables.outline_rows", table, _compute_outline_rows)
 
 
 def _compute_outline_rows(table: Table) -> tuple[Row, ...]:
@@ -247,7 +248,7 @@ def row_with_code(table: Table | None, code: str) -> Row | None:
     """The first row whose joined code is ``code``, from an index built once per table."""
     if table is None:
         return None
-    return _cached("codes", table, _code_index).get(code)
+    return _cached("tables.codes", table, _code_index).get(code)
 
 
 def _code_index(table: Table) -> dict[str, Row]:
@@ -273,7 +274,7 @@ def matching_row(table: Table | None, row: Row | None) -> Row | None:
             return found
     if not row.label:
         return None
-    named = _cached("labels", table, _rows_by_label).get(row.label, ())
+    named = _cached("tables.labels", table, _rows_by_label).get(row.label, ())
     level = row.level or 1
     return next((r for r in named if (r.level or 1) == level), named[0] if named else None)
 
@@ -297,17 +298,26 @@ def rows_with_code(table: Table, code: str) -> tuple[Row, ...]:
 
 def figure_columns(table: Table) -> tuple[Column, ...]:
     """The amount columns with at least one figure: a blank column has nothing to add up."""
-    return _cached("figure_columns", table, _compute_figure_columns)
+    return _cached("tables.figure_columns", table, _compute_figure_columns)
 
 
 def _compute_figure_columns(table: Table) -> tuple[Column, ...]:
-    used = {cell.column for row in table.rows for cell in row.cells if cell.value is not None}
-    return tuple(c for c in table.columns if c.role == "amount" and c.index in used)
+    amounts = [c for c in table.columns if c.role == "amount"]
+    wanted = {c.index for c in amounts}
+    used: set[int] = set()
+    for row in table.rows:
+        for cell in row.cells:
+            if cell.value is not None and cell.column in wanted:
+                used.add(cell.column)
+        # The total row (often the first) usually fills every column: the rest need not be read.
+        if len(used) == len(wanted):
+            break
+    return tuple(c for c in amounts if c.index in used)
 
 
 def figure_rows(table: Table) -> tuple[Row, ...]:
     """The rows with at least one figure in an amount column."""
-    return _cached("figure_rows", table, _compute_figure_rows)
+    return _cached("tables.figure_rows", table, _compute_figure_rows)
 
 
 def _compute_figure_rows(table: Table) -> tuple[Row, ...]:
@@ -370,7 +380,7 @@ def column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:
     any figure are left out (they add nothing); a pair with no figure at all
     is left out.
     """
-    return _cached("column_sums", table, _compute_column_sums)
+    return _cached("tables.column_sums", table, _compute_column_sums)
 
 
 def _compute_column_sums(table: Table) -> tuple[Mapping[str, Any], ...]:

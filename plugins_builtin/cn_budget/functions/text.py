@@ -277,7 +277,8 @@ def _toc_heading(document: Document, entry: TocEntry) -> Section | None:
     if entry.level <= toc.top:
         return _top_heading(document, entry)
     part = toc.part_of(entry)
-    chapter = _top_heading(document, part) if part is not None else None
+    # Every entry of a part looks for the part's chapter: once per part and evaluation.
+    chapter = per_evaluation("text.top_heading", part, lambda p: _top_heading(document, p)) if part is not None else None
     if part is not None and chapter is None:
         return None
     headings = per_evaluation("text.headings_below", document, _headings_below)
