@@ -580,12 +580,18 @@ def unpaired_costs(perf: PerfTable, allocation: Fact | None) -> tuple[Indicator,
 
 def _amount_score(a: Decimal | None, b: Decimal | None) -> Decimal:
     if a is None or b is None:
-        return Decimal(0)
+        return _NO_SCORE
     if a == b:
-        return Decimal(1)
-    if abs(a - b) <= max(abs(a), abs(b)) * Decimal("0.05"):
-        return Decimal("0.5")
-    return Decimal(0)
+        return _EQUAL_SCORE
+    if abs(a - b) <= max(abs(a), abs(b)) * _NEAR:
+        return _NEAR_SCORE
+    return _NO_SCORE
+
+
+#: Amount scores (every pair of indicator and item is scored: built once, not per pair).
+_NO_SCORE, _EQUAL_SCORE, _NEAR_SCORE = Decimal(0), Decimal(1), Decimal("0.5")
+#: Two amounts within 5% of the larger are near.
+_NEAR = Decimal("0.05")
 
 
 # ---- perf tables -----------------------------------------------------------------------

@@ -328,16 +328,22 @@ def _toc_children(document: Document, entry: TocEntry) -> tuple[TocEntry, ...]:
 def _following(document: Document, fact: Fact) -> Fact | None:
     """The next statement of the same kind on the line where ``fact`` ends."""
     line, start = fact.span.last_line, fact.span.end_column or 0
-    on_line = per_evaluation("text.facts_by_line", document, _facts_by_line).get((fact.kind, line), ())
+    by_kind = per_evaluation("text.facts_by_line", document, lambda _document: {})
+    on_lines = by_kind.get(fact.kind)
+    if on_lines is None:
+        # Rules ask of one kind of statement (changes): the others are never indexed.
+        on_lines = by_kind[fact.kind] = _facts_by_line(document, fact.kind)
+    on_line = on_lines.get(line, ())
     later = [f for f in on_line if f.span.start_column > start]
     return min(later, key=lambda f: f.span.start_column) if later else None
 
 
-def _facts_by_line(document: Document) -> dict[tuple[str, int], list[Fact]]:
-    """The facts by kind and first line, in document order."""
-    by_line: dict[tuple[str, int], list[Fact]] = {}
+def _facts_by_line(document: Document, kind: str) -> dict[int, list[Fact]]:
+    """The facts of one kind by first line, in document order."""
+    by_line: dict[int, list[Fact]] = {}
     for f in document.facts:
-        by_line.setdefault((f.kind, f.span.start_line), []).append(f)
+        if f.kind == kind:
+            by_line.setdefault(f.span.start_line, []).append(f)
     return by_line
 
 
