@@ -181,12 +181,31 @@ def read_index(obj: Any, key: Any) -> Any:
                 return cell.value
         cell = obj.cell(position)
         return cell.value if cell is not None else None
-    if kind is tuple and key.__class__ is Decimal:
-        position = int(key)
-        return obj[position] if -len(obj) <= position < len(obj) else None
+    if kind is tuple:
+        if key.__class__ is Decimal:
+            position = int(key)
+            return obj[position] if -len(obj) <= position < len(obj) else None
+        if key.__class__ is Column:
+            return _rows_in_column(obj, key)
     if kind is MappingProxyType or kind is dict:
         return obj.get(key if key.__class__ is str else str(key))  # isinstance() against typing's Mapping is slow
     return get_index(obj, key)
+
+
+def _rows_in_column(rows: tuple[Any, ...], column: Column) -> Any:
+    """``rows[column]``: each row's figure in the column (:func:`get_index` when not all are rows)."""
+    position = column.index
+    figures = []
+    for row in rows:
+        if row.__class__ is not Row:
+            return get_index(rows, column)
+        cells = row.cells
+        if position < len(cells) and cells[position].column == position:
+            figures.append(cells[position].value)
+        else:
+            cell = row.cell(position)
+            figures.append(cell.value if cell is not None else None)
+    return tuple(figures)
 
 
 def get_index(obj: Any, key: Any) -> Any:
