@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import typing
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Callable
 
 from compliance import model
@@ -60,6 +61,7 @@ _RUNTIME: dict[str, Any] = {
     "_contains": values.contains, "_plus": values.plus, "_minus": values.minus, "_arith": values.arith,
     "_index": values.read_index, "_iterate": values.iterate, "_number": values.number,
     "_charged": loops.charged, "_within_bounds": within_bounds, "_Row": Row, "_Column": Column,
+    "_RECORDS": (dict, MappingProxyType),
 }
 
 _INDENT = "    "
@@ -381,7 +383,17 @@ class RuleGenerator:
         obj, obj_type = self.expr(node.obj, scope)
         key, key_type = self.expr(node.key, scope)
         result_type = index_type(obj_type, key_type)
-        if obj_type is not Row:
+        constant = self.compiler._constant(node.key, scope)
+        if constant.__class__ is Decimal and constant == constant.to_integral_value() and 0 <= constant < 1000:
+            # An item of a list by a fixed position, as read_index() reads it: none past the end.
+            value, position = self.fresh("_v"), int(constant)
+            return (f"({value}[{position}] if ({value} := {obj}).__class__ is _tuple and _len({value}) > {position} "
+                    f"else _index({value}, {key}))"), result_type
+        if constant.__class__ is str:
+            # A field of a function's record, as read_index() reads it.
+            value = self.fresh("_v")
+            return f"({value}.get({key}) if ({value} := {obj}).__class__ in _RECORDS else _index({value}, {key}))", result_type
+        if obj_type is not Row and obj_type is not None:
             return f"_index({obj}, {key})", result_type
         # values.read_index() inline for a row by a column, the commonest read of all: the cell that
         # stands at the column's position (cells are stored at their positions unless a row has gaps).
