@@ -618,10 +618,11 @@ def _calls_inside(node: ast.Node) -> bool:
     return False
 
 
-def compile_rule(compiler: Compiler, body: tuple[ast.Node, ...], scope: Scope) -> Callable[[Env], None]:
-    """``body`` as one function of ``env``, compiled by Python (see the module docstring)."""
+def compile_rule(compiler: Compiler, rule: ast.RuleDecl) -> Callable[[Env], None]:
+    """The body of ``rule`` as one function of ``env``, compiled by Python (see the module docstring)."""
     generator = RuleGenerator(compiler)
-    code = compile(generator.source(body, scope), f"<rule in {compiler.source}>", "exec")
+    # Named after the rule, so that a profile or a traceback says which rule a line belongs to.
+    code = compile(generator.source(rule.body, compiler.root_scope()), f"<rule {rule.id}>", "exec")
     namespace = dict(generator.names)
     exec(code, namespace)  # noqa: S102 - generated text: it names only the generator's constants and schema fields
     return namespace["_rule"]

@@ -365,7 +365,7 @@ def _generate(decl: ast.RuleDecl, path: Path, text: str, functions: Mapping[str,
               params: Mapping[str, Any]) -> Callable[[dict], Any]:
     """The rule as one generated Python function (see :mod:`compliance.dsl.tiers`)."""
     compiler = Compiler(source=str(path), text=text, functions=functions, params=params)
-    return compile_rule(compiler, decl.body, compiler.root_scope())
+    return compile_rule(compiler, decl)
 
 
 # ---- public entry points ------------------------------------------------------------
