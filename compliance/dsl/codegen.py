@@ -68,13 +68,29 @@ _INDENT = "    "
 
 
 class _Function:
-    """The lines of one generated function of ``env``; ``indent()`` opens a block."""
+    """The lines of one generated function; ``indent()`` opens a block.
 
-    def __init__(self, name: str) -> None:
+    The rule's own function is ``_rule(env)``; a function a rule's expression calls (a
+    quantifier's, say) is passed the run state and its budget, and the locals of the functions
+    it is written in that it reads (``params``, known once it is written).
+    """
+
+    def __init__(self, name: str, *, main: bool = False) -> None:
         self.name = name
-        self.call = f"{name}(env)"
-        self.lines: list[Any] = [f"def {name}(env):", _INDENT + 'S = env["$s"]', _INDENT + "B = S.budget"]
+        self.main = main
+        self.params: list[str] = []
+        # The header is written last: by then the parameters are known.
+        self.lines: list[Any] = [lambda: f"def {self.call}:"]
+        if main:
+            self.lines += [_INDENT + 'S = env["$s"]', _INDENT + "B = S.budget"]
         self.depth = 1
+
+    @property
+    def call(self) -> str:
+        """The call of this function, from the function it is written in."""
+        if self.main:
+            return f"{self.name}(env)"
+        return f"{self.name}({', '.join(['env', 'S', 'B', *self.params])})"
 
     def add(self, line: str | Callable[[], str | None]) -> None:
         """A line of text, or a callable giving it (or None: no line) once the whole rule is compiled."""
@@ -82,8 +98,8 @@ class _Function:
         self.lines.append(_INDENT * depth + line if isinstance(line, str) else (lambda: _indented(depth, line())))
 
     def prelude(self, line: str) -> None:
-        """A line at the top of the function, after the run state is read."""
-        self.lines.insert(3, _INDENT + line)
+        """A line at the top of the function."""
+        self.lines.insert(3 if self.main else 1, _INDENT + line)
 
     def indent(self) -> "_Block":
         return _Block(self)
@@ -116,9 +132,10 @@ class RuleGenerator:
         self.names: dict[str, Any] = dict(_RUNTIME)
         self.functions: list[_Function] = []
         self.count = 0
-        #: The function whose text is being written, and where each variable also lives as a
-        #: Python local: env key -> (function, local name, whether it is surely of its static type).
-        self.current: _Function | None = None
+        #: The functions being written, each called from the one before it (the last is written now),
+        #: and where each variable also lives as a Python local: env key -> (function, local name,
+        #: whether it is surely of its static type).
+        self.stack: list[_Function] = []
         self.locals: dict[str, tuple[_Function, str, bool]] = {}
 
     # -- the rule as a whole --
@@ -126,14 +143,22 @@ class RuleGenerator:
     def source(self, body: tuple[ast.Node, ...], scope: Scope) -> str:
         """The text of the rule's functions; the rule itself is ``_rule(env)``."""
         main = self.new_function("_rule")
+        self.stack = [main]
         for node in body:
             self.statement(main, node, scope, top=True)
         return "\n\n".join(function.text() for function in self.functions)
 
     def new_function(self, stem: str) -> _Function:
-        function = _Function(stem if stem == "_rule" else self.fresh(stem))
+        function = _Function(stem, main=True) if stem == "_rule" else _Function(self.fresh(stem))
         self.functions.append(function)
         return function
+
+    def enter(self, function: _Function) -> None:
+        """Write into ``function``, called from the function being written; :meth:`leave` goes back."""
+        self.stack.append(function)
+
+    def leave(self) -> None:
+        self.stack.pop()
 
     def fresh(self, stem: str) -> str:
         self.count += 1
@@ -155,7 +180,6 @@ class RuleGenerator:
     # -- statements --
 
     def statement(self, out: _Function, node: ast.Node, scope: Scope, *, top: bool) -> None:
-        self.current = out
         if isinstance(node, ast.For):
             self.for_(out, node, scope)
         elif isinstance(node, ast.Let):
@@ -168,7 +192,9 @@ class RuleGenerator:
             raise self.compiler.error(node, f"unexpected statement {type(node).__name__}")
 
     def for_(self, out: _Function, node: ast.For, scope: Scope) -> None:
-        item_type, inner, item, saved_at = self.loop(out, node.binding, scope)
+        saved_at = self.fresh("_at")
+        out.add(f'{saved_at} = env["$at"]')
+        item_type, inner, item = self.loop(out, node.binding, scope)
         with out.indent():
             # A finding without `at` points at the innermost element the loops are on.
             if isinstance(item_type, type) and issubclass(item_type, SPANNED):
@@ -217,24 +243,22 @@ class RuleGenerator:
     # -- loops --
 
     def loop(self, out: _Function, binding: ast.Binding, scope: Scope, *,
-             filtered: bool = True) -> tuple[Any, Scope, str, str]:
+             filtered: bool = True) -> tuple[Any, Scope, str]:
         """Open a loop over the binding's items (those that pass its filter, when ``filtered``).
 
         Each item is one step, as in :func:`compliance.dsl.loops.runner`, and an index plan
-        is used the same way.  Returns the item type, the scope inside the loop, the item's
-        name and the name keeping ``$at`` as it was before the loop; the caller writes the
-        body one level deeper.
+        is used the same way.  Returns the item type, the scope inside the loop and the item's
+        name; the caller writes the body one level deeper.
         """
         items, item_type = self.items(binding, scope)
         inner = scope.child()
         key = _env_key(binding)
         inner.symbols[binding.var] = Symbol("loop", item_type, key=key)
-        item, collection, saved_at = self.fresh("_x"), self.fresh("_c"), self.fresh("_at")
+        item, collection = self.fresh("_x"), self.fresh("_c")
         # The items of a kind (`row r in t`) are all of its class: their fields are read directly.
         self.locals[key] = (out, item, binding.kind is not None)
         first, rest, plan = self.filter(binding, item_type, inner) if filtered else (None, None, None)
         out.add(f"{collection} = {items}")
-        out.add(f'{saved_at} = env["$at"]')
         if plan is None:
             out.add(f"for {item} in {collection}:")
             check = f"({first} and {rest})" if rest else first
@@ -251,7 +275,7 @@ class RuleGenerator:
             out.add(f"env[{key!r}] = {item}")
             if check is not None:
                 out.add(f"if not {check}: continue")
-        return item_type, inner, item, saved_at
+        return item_type, inner, item
 
     def items(self, binding: ast.Binding, scope: Scope) -> tuple[str, Any]:
         """The text of the tuple a loop goes over, and its items' static type (as Compiler.binding_source)."""
@@ -282,11 +306,11 @@ class RuleGenerator:
                          filtered: bool = True) -> tuple[_Function, Scope]:
         """A function of its own that loops over ``binding``: a quantifier's or a comprehension's.
 
-        It becomes the function being written; the caller writes the rest of it, then goes back
-        to its own (see _quantifier)."""
+        It becomes the function being written; the caller writes the rest of it, then leaves it
+        (see _quantifier)."""
         function = self.new_function(stem)
-        self.current = function
-        _, inner, _, _ = self.loop(function, binding, scope, filtered=filtered)
+        self.enter(function)
+        _, inner, _ = self.loop(function, binding, scope, filtered=filtered)
         return function, inner
 
     def decide(self, function: _Function, predicate: str | None, *, wanted: bool) -> str:
@@ -349,9 +373,14 @@ class RuleGenerator:
         """The Python local holding a variable in the function being written, and whether it is surely
         of its static type; None when the variable lives only in ``env`` there."""
         found = self.locals.get(symbol.key)
-        if found is None or found[0] is not self.current:
+        if found is None or found[0] not in self.stack:
             return None
-        return found[1], found[2]
+        function, name, exact = found
+        # Written in a function that calls this one: passed down as a parameter of each function between.
+        for inner in self.stack[self.stack.index(function) + 1:]:
+            if name not in inner.params:
+                inner.params.append(name)
+        return name, exact
 
     def _attr(self, node: ast.Attr, scope: Scope) -> tuple[str, Any]:
         obj, type_ = self.expr(node.obj, scope)
@@ -517,17 +546,17 @@ class RuleGenerator:
         """``node exists``: exists() with its commonest answers inline."""
         if not _calls_inside(node):
             return self.present_value(node, scope)
-        # A function may find nothing (Missing): then the element does not exist.  The test is a
-        # function of its own, written as such (it sees the env, not the locals of the one calling it).
-        outer, function = self.current, self.new_function("_exists")
-        self.current = function
+        # A function may find nothing (Missing): then the element does not exist (a function of its own,
+        # for the try).
+        function = self.new_function("_exists")
+        self.enter(function)
         try:
             function.add("try:")
             with function.indent():
                 function.add(f"return {self.present_value(node, scope)}")
             function.add("except _Missing: return False")
         finally:
-            self.current = outer
+            self.leave()
         return function.call
 
     def present_value(self, node: ast.Node, scope: Scope) -> str:
@@ -555,11 +584,11 @@ class RuleGenerator:
     def _quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any] | None:
         if membership_test(node) is not None:
             return None  # the closure compiler's containment loop, which reads the text once
-        outer = self.current
+        depth = len(self.stack)
         try:
             return self.quantifier(node, scope)
         finally:
-            self.current = outer
+            del self.stack[depth:]
 
     def quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any]:
         kind = node.kind
@@ -579,10 +608,9 @@ class RuleGenerator:
         return (f"(not {found})" if kind == "none" else found), bool
 
     def _comprehension(self, node: ast.Comprehension, scope: Scope) -> tuple[str, Any]:
-        outer = self.current
         function, inner = self.looping_function(node.binding, scope, "_list")
         value, value_type = self.expr(node.expr, inner)
-        self.current = outer
+        self.leave()
         return self.collect(function, "_out = []", f"_out.append({value})", "_tuple(_out)"), Many(value_type)
 
 
