@@ -137,6 +137,8 @@ class RuleGenerator:
         #: whether it is surely of its static type).
         self.stack: list[_Function] = []
         self.locals: dict[str, tuple[_Function, str, bool]] = {}
+        #: Env keys the generated text reads from ``env`` (the variable has no local there).
+        self.env_reads: set[str] = set()
 
     # -- the rule as a whole --
 
@@ -212,7 +214,8 @@ class RuleGenerator:
         scope.symbols[node.name] = symbol
         local = self.fresh("_l")
         self.locals[key] = (out, local, False)
-        out.add(f"env[{key!r}] = {local} = {value}")
+        # Kept in env too when closures read it (known once the whole rule is compiled).
+        out.add(lambda: f"env[{key!r}] = {local} = {value}" if self.in_env(key) else f"{local} = {value}")
         # A rounding bound computed for the previous value is stale.  Only a `within rounding`
         # compiled later in the rule makes one, so whether to drop it is known at the end.
         error_key = "$e:" + key
@@ -272,7 +275,7 @@ class RuleGenerator:
         with out.indent():
             out.add("S.steps += 1")
             out.add("if S.steps > B: raise _BudgetExceeded()")
-            out.add(f"env[{key!r}] = {item}")
+            out.add(lambda: f"env[{key!r}] = {item}" if self.in_env(key) else None)
             if check is not None:
                 out.add(f"if not {check}: continue")
         return item_type, inner, item
@@ -367,7 +370,14 @@ class RuleGenerator:
             self.compiler._name(node, scope)  # records the param as read
             return self.constant(symbol.value), symbol.type
         local = self.local(symbol)
-        return (local[0] if local else f"env[{symbol.key!r}]"), symbol.type
+        if local:
+            return local[0], symbol.type
+        self.env_reads.add(symbol.key)
+        return f"env[{symbol.key!r}]", symbol.type
+
+    def in_env(self, key: str) -> bool:
+        """Whether a variable must be kept in ``env``: code compiled to closures reads it there."""
+        return key in self.env_reads or key in self.compiler.env_reads
 
     def local(self, symbol: Symbol) -> tuple[str, bool] | None:
         """The Python local holding a variable in the function being written, and whether it is surely

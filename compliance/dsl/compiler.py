@@ -157,6 +157,8 @@ class Compiler(RoundingBounds):
         self.in_rule = in_rule
         #: Params the compiled code read (a rule lists their effective values).
         self.used_params: list[str] = []
+        #: Env keys of the lets and loop variables the compiled closures read.
+        self.env_reads: set[str] = set()
 
     def error(self, node: ast.Node, message: str) -> RuleError:
         return rule_error(message, source=self.source, text=self.text, line=node.line or None, column=node.column or None)
@@ -453,6 +455,7 @@ class Compiler(RoundingBounds):
             if getter in COMPUTED:
                 return (lambda env: env["$m"].of(getter, env["$doc"], getter)), symbol.type
             return (lambda env: getter(env["$doc"])), symbol.type
+        self.env_reads.add(symbol.key)
         return operator.itemgetter(symbol.key), symbol.type
 
     def _attr(self, node: ast.Attr, scope: Scope):
@@ -509,6 +512,7 @@ class Compiler(RoundingBounds):
         if isinstance(node, ast.Name):
             symbol = scope.lookup(node.name)
             if symbol is not None and symbol.kind in ("let", "loop"):
+                self.env_reads.add(symbol.key)
                 return symbol.key
         return None
 

@@ -78,6 +78,7 @@ class RoundingBounds:
                 if not _structural(symbol.node):
                     # A figure read from the document: its bound follows from the value already bound.
                     key = symbol.key
+                    self.env_reads.add(key)
                     return lambda env: _value_error(env[key])
                 if symbol.error is None:
                     symbol.error = self.error_bound(symbol.node, symbol.scope)
