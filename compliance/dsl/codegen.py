@@ -194,18 +194,24 @@ class RuleGenerator:
             raise self.compiler.error(node, f"unexpected statement {type(node).__name__}")
 
     def for_(self, out: _Function, node: ast.For, scope: Scope) -> None:
+        # A finding without `at` points at the innermost element the loops are on: kept in `$at`
+        # by the loops around an `expect` that has no `at`.
+        placing = _places_by_loop(node)
         saved_at = self.fresh("_at")
-        out.add(f'{saved_at} = env["$at"]')
+        if placing:
+            out.add(f'{saved_at} = env["$at"]')
         item_type, inner, item = self.loop(out, node.binding, scope)
         with out.indent():
-            # A finding without `at` points at the innermost element the loops are on.
-            if isinstance(item_type, type) and issubclass(item_type, SPANNED):
+            if not placing:
+                pass
+            elif isinstance(item_type, type) and issubclass(item_type, SPANNED):
                 out.add(f'env["$at"] = {item}')
             else:
                 out.add(f'if _isinstance({item}, _SPANNED): env["$at"] = {item}')
             for statement in node.body:
                 self.statement(out, statement, inner, top=False)
-        out.add(f'env["$at"] = {saved_at}')
+        if placing:
+            out.add(f'env["$at"] = {saved_at}')
 
     def let(self, out: _Function, node: ast.Let, scope: Scope) -> None:
         value, type_ = self.expr(node.expr, scope)
@@ -642,6 +648,16 @@ def _may_be_int(cls: type, name: str) -> bool:
     if hint is None:  # a property
         return fields_of(cls)[name] in (Decimal, None)
     return int in (typing.get_args(hint) or (hint,))
+
+
+def _places_by_loop(node: ast.For) -> bool:
+    """Whether an ``expect`` inside the loop (at any depth) has no ``at``: its finding points at the loop's item."""
+    for statement in node.body:
+        if isinstance(statement, ast.Expect) and statement.at is None:
+            return True
+        if isinstance(statement, ast.For) and _places_by_loop(statement):
+            return True
+    return False
 
 
 def _calls_inside(node: ast.Node) -> bool:
