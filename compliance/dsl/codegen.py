@@ -244,10 +244,18 @@ class RuleGenerator:
 
     def expect(self, out: _Function, node: ast.Expect, scope: Scope) -> None:
         condition = self.condition(node.condition, scope)
-        # What a failure reports is computed only on a failure: the compiler's closure.
-        report = self.constant(self.compiler.finding(node, scope))
+        # As Compiler.finding: the message, the place, the related places, the values, the severity.
+        message = self.template(node.message, scope) if node.message is not None else None
+        at = self.expr(node.at, scope)[0] if node.at is not None else 'env.get("$at")'
+        related = self.expr(node.related, scope)[0] if node.related is not None else "()"
+        values = ", ".join(f"{name!r}: {self.expr(expr, scope)[0]}" for name, expr in node.values)
+        severity = self.constant(self.compiler.severity(node.severity, node)) if node.severity is not None else "None"
+        if message is None:
+            message = repr(f"不满足：{self.compiler.describe_node(node.condition)}")
         out.add("S.evaluated += 1")
-        out.add(f"if not {condition}: {report}(env)")
+        out.add(f"if not {condition}:")
+        with out.indent():
+            out.add(f"S.add_finding({message}, {at}, {related}, {{{values}}}, {severity})")
 
     # -- loops --
 
