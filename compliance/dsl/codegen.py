@@ -14,11 +14,10 @@ rule read, the rule's own variables, constants kept in the function's
 globals.  Nothing a rule author writes is pasted into the text: texts are
 ``repr()`` literals, anything else a constant named by the generator.
 
-The rest is compiled by the closure compiler and called from the text: what
-runs only when a rule fails or skips (messages, places, values of a finding;
-reasons), a ``within`` comparison under a tolerance or the exact policy, the
-containment loop of ``any k in L where TEXT contains k``, and document-wide
-names.  Both forms share each operation's implementation, the compile-time
+The rest is compiled by the closure compiler and called from the text: the
+reason a ``when`` gives when it skips, a ``within`` comparison under a
+tolerance or the exact policy, the containment loop of ``any k in L where
+TEXT contains k``, and document-wide names.  Both forms share each operation's implementation, the compile-time
 checks and the order of evaluation and of steps; when a rule switches from
 one to the other is :mod:`compliance.dsl.tiers`'s business.
 """
