@@ -47,7 +47,7 @@ from compliance.dsl.compiler import (
     membership_test,
 )
 from compliance.dsl.rounding import within_bounds
-from compliance.dsl.functions import Missing, format_value, fuzzy_match, truthy
+from compliance.dsl.functions import Missing, format_value, fuzzy_match, fuzzy_texts, truthy
 from compliance.dsl.schema import TYPE_NAMES, Many, fields_of
 from compliance.dsl.values import SPANNED, Env
 
@@ -55,7 +55,7 @@ from compliance.dsl.values import SPANNED, Env
 _RUNTIME: dict[str, Any] = {
     "_Decimal": Decimal, "_BudgetExceeded": values.BudgetExceeded, "_NotApplicable": values.NotApplicable,
     "_Missing": Missing, "_SPANNED": SPANNED, "_isinstance": isinstance, "_tuple": tuple, "_len": len,
-    "_str": str, "_truthy": truthy, "_format": format_value, "_fuzzy": fuzzy_match,
+    "_str": str, "_truthy": truthy, "_format": format_value, "_fuzzy": fuzzy_match, "_fuzzy_texts": fuzzy_texts,
     "_get_attr": values.get_attr, "_exists": values.exists, "_ordered": values.ordered,
     "_contains": values.contains, "_plus": values.plus, "_minus": values.minus, "_arith": values.arith,
     "_index": values.read_index, "_iterate": values.iterate, "_number": values.number,
@@ -550,7 +550,10 @@ class RuleGenerator:
             return f"(({value} := {left}) is not None and {pattern}.search(_str({value})) is not None)", bool
         right, _ = self.expr(node.right, scope)
         if op == "~":
-            return f"_fuzzy({left}, {right})", bool
+            # fuzzy_match() with two texts, the common case, inline; `&` evaluates both sides.
+            text, wanted = self.fresh("_t"), self.fresh("_u")
+            return (f"(_fuzzy_texts({text}, {wanted}) if (({text} := {left}).__class__ is _str) & "
+                    f"(({wanted} := {right}).__class__ is _str) else _fuzzy({text}, {wanted}))"), bool
         if op == "contains":
             # contains() inline for a text in a text; `&` evaluates both sides, as contains()'s arguments are.
             container, item = self.fresh("_t"), self.fresh("_u")

@@ -281,11 +281,12 @@ def fuzzy_match(text: Any, wanted: Any) -> bool:
     """
     if text is None or wanted is None:
         return False
-    return _fuzzy(str(text), str(wanted))
+    return fuzzy_texts(str(text), str(wanted))
 
 
 @functools.lru_cache(maxsize=4096)
-def _fuzzy(text: str, wanted: str) -> bool:
+def fuzzy_texts(text: str, wanted: str) -> bool:
+    """:func:`fuzzy_match` of two texts (remembered: rules compare the same titles over and over)."""
     a, b = normalize_text(text), normalize_text(wanted)
     if not b:
         return False
