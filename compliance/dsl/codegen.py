@@ -16,8 +16,7 @@ globals.  Nothing a rule author writes is pasted into the text: texts are
 
 The rest is compiled by the closure compiler and called from the text: the
 reason a ``when`` gives when it skips, a ``within`` comparison under a
-tolerance or the exact policy, the containment loop of ``any k in L where
-TEXT contains k``, and document-wide names.  Both forms share each operation's implementation, the compile-time
+tolerance or the exact policy, and document-wide names.  Both forms share each operation's implementation, the compile-time
 checks and the order of evaluation and of steps; when a rule switches from
 one to the other is :mod:`compliance.dsl.tiers`'s business.
 """
@@ -44,7 +43,6 @@ from compliance.dsl.compiler import (
     checked_call,
     checked_method,
     index_type,
-    membership_test,
 )
 from compliance.dsl.rounding import within_bounds
 from compliance.dsl.functions import Missing, format_value, fuzzy_match, fuzzy_texts, truthy
@@ -608,8 +606,6 @@ class RuleGenerator:
         return (f"({', '.join(items)},)" if items else "()"), Many(None)
 
     def _quantifier(self, node: ast.Quantifier, scope: Scope) -> tuple[str, Any] | None:
-        if membership_test(node) is not None:
-            return None  # the closure compiler's containment loop, which reads the text once
         depth = len(self.stack)
         try:
             return self.quantifier(node, scope)
