@@ -464,7 +464,7 @@ class RuleGenerator:
         args = [self.expr(a, scope)[0] for a in node.args]
         if compiler.reads_document(node, function):
             args.insert(0, 'env["$doc"]')
-        call = self.constant(checked_call(function, node.name))
+        call = self.constant(checked_call(function, node.name, len(args)))
         return f"{call}(S, {', '.join(args)})", _FUNCTION_TYPES.get(node.name)
 
     def _method(self, node: ast.Method, scope: Scope) -> tuple[str, Any]:
