@@ -305,6 +305,8 @@ def exists(value: Any) -> bool:
         return True
     if cls is tuple or cls is str:
         return len(value) > 0
+    if cls in TYPE_NAMES:
+        return True  # a model element is never equal to () or "" (attrs compares only its own class)
     return value != () and value != ""
 
 
