@@ -193,21 +193,18 @@ class RuleGenerator:
     def for_(self, out: _Function, node: ast.For, scope: Scope) -> None:
         # A finding without `at` points at the innermost element the loops are on: kept in `$at`
         # by the loops around an `expect` that has no `at`.
-        placing = _places_by_loop(node)
-        saved_at = self.fresh("_at")
-        if placing:
+        saved_at = self.fresh("_at") if _places_by_loop(node) else None
+        if saved_at:
             out.add(f'{saved_at} = env["$at"]')
         item_type, inner, item = self.loop(out, node.binding, scope)
         with out.indent():
-            if not placing:
-                pass
-            elif isinstance(item_type, type) and issubclass(item_type, SPANNED):
+            if saved_at and isinstance(item_type, type) and issubclass(item_type, SPANNED):
                 out.add(f'env["$at"] = {item}')
-            else:
+            elif saved_at:
                 out.add(f'if _isinstance({item}, _SPANNED): env["$at"] = {item}')
             for statement in node.body:
                 self.statement(out, statement, inner, top=False)
-        if placing:
+        if saved_at:
             out.add(f'env["$at"] = {saved_at}')
 
     def let(self, out: _Function, node: ast.Let, scope: Scope) -> None:
