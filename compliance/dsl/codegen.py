@@ -508,7 +508,7 @@ class RuleGenerator:
                         f"(({other} := {right}).__class__ is not bool) else {value} is {other})")
             return (same if op == "==" else f"(not {same})"), bool
         if constant.__class__ is Decimal:
-            return (f"({value} {op} {right} if ({value} := {left}).__class__ is _Decimal "
+            return (f"({value} {_written(_ORDERINGS, op)} {right} if ({value} := {left}).__class__ is _Decimal "
                     f"else _ordered({op!r}, {value}, {right}))"), bool
         return f"_ordered({op!r}, {left}, {right})", bool
 
@@ -587,7 +587,7 @@ class RuleGenerator:
 
     def _logic(self, node: ast.Logic, scope: Scope) -> tuple[str, Any]:
         operands = [self.condition(o, scope) for o in node.operands]
-        return f"({f' {node.op} '.join(operands)})", bool
+        return f"({_written(_LOGIC, node.op).join(operands)})", bool
 
     def _not(self, node: ast.Not, scope: Scope) -> tuple[str, Any]:
         return f"(not {self.condition(node.operand, scope)})", bool
@@ -618,7 +618,7 @@ class RuleGenerator:
             # `all x in xs where P` reads as "every x satisfies P": no filter, P decides.
             function, inner = self.looping_function(node.binding, scope, "_all", filtered=False)
             return self.decide(function, self.condition(node.binding.where, inner), wanted=False), bool
-        function, inner = self.looping_function(node.binding, scope, "_" + kind)
+        function, inner = self.looping_function(node.binding, scope, _written(_QUANTIFIERS, kind))
         predicate = self.condition(node.predicate, inner) if node.predicate is not None else None
         if kind == "count":
             each = "_n += 1" if predicate is None else f"if {predicate}: _n += 1"
@@ -642,6 +642,21 @@ _GENERATORS: dict[type, Callable[..., Any]] = {
     ast.Conditional: RuleGenerator._conditional, ast.ListLit: RuleGenerator._listlit,
     ast.Quantifier: RuleGenerator._quantifier, ast.Comprehension: RuleGenerator._comprehension,
 }
+
+
+#: The Python text of each operator and quantifier the generator writes into its text.  A syntax
+#: tree is also read from the on-disk cache: what it holds is looked up here, never copied.
+_ORDERINGS = {"<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_LOGIC = {"and": " and ", "or": " or "}
+_QUANTIFIERS = {"any": "_any", "all": "_all", "none": "_none", "count": "_count"}
+
+
+def _written(texts: dict[str, str], value: str) -> str:
+    """The generator's own text for ``value`` (an operator or quantifier of the syntax tree)."""
+    text = texts.get(value)
+    if text is None:
+        raise ValueError(f"unexpected {value!r} in the syntax tree")
+    return text
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
-from compliance.dsl import load_rule_set
+from compliance.dsl import ast, load_rule_set
+from compliance.dsl.codegen import compile_rule
+from compliance.dsl.compiler import Compiler
+from compliance.dsl.functions import BUILTINS
+from compliance.dsl.parser import parse_text
 from compliance.dsl.tiers import COMPILE_SECONDS_PER_CHARACTER, RuleCode
 from compliance.findings import Outcome
 from compliance.testing import build_document
@@ -91,3 +96,38 @@ def test_texts_in_a_rule_stay_texts_in_the_generated_code(tmp_path: Path) -> Non
     results = run_rules(tmp_path, text, DOCUMENT)
     assert [r.outcome for r in results.values()] == [Outcome.PASS, Outcome.PASS, Outcome.FAIL]
     assert results["R-3"].findings[0].message == f"""\"'); {title}"""
+
+
+@pytest.mark.parametrize(("text", "node_type", "field"), [
+    ("expect 1 < 2 and 2 < 3", ast.Logic, "op"),
+    ("expect 1 < 2", ast.Compare, "op"),
+    ("expect count x in [1] where x > 0", ast.Quantifier, "kind"),
+])
+def test_a_tampered_syntax_tree_cannot_put_code_into_the_generated_text(text: str, node_type: type, field: str) -> None:
+    # Syntax trees are also read back from the on-disk cache: an operator there is looked up, never copied.
+    decl = parse_text(PACK_HEADER + 'rule R-1 "t"\n  ' + text + "\n").rules[0]
+    payload = "and __import__('os').system('exit 1') or"
+    tampered = _replace_first(decl, node_type, field, payload)
+    assert tampered != decl
+    compiler = Compiler(source="t.rules", text=text, functions=BUILTINS, params={})
+    with pytest.raises(ValueError, match="unexpected .* in the syntax tree"):
+        compile_rule(compiler, tampered)
+
+
+def _replace_first(node, node_type: type, field: str, value: str):
+    """``node`` with the first ``node_type`` under it (depth first) given ``field=value``."""
+    if isinstance(node, node_type):
+        return attrs.evolve(node, **{field: value})
+    if isinstance(node, tuple):
+        for position, item in enumerate(node):
+            changed = _replace_first(item, node_type, field, value)
+            if changed is not item:
+                return node[:position] + (changed,) + node[position + 1:]
+        return node
+    if isinstance(node, ast.Node):
+        for name in ast.content_fields(type(node)):
+            child = getattr(node, name)
+            changed = _replace_first(child, node_type, field, value)
+            if changed is not child:
+                return attrs.evolve(node, **{name: changed})
+    return node
