@@ -210,7 +210,7 @@ class RuleGenerator:
     def let(self, out: _Function, node: ast.Let, scope: Scope) -> None:
         value, type_ = self.expr(node.expr, scope)
         key = _env_key(node)
-        symbol = Symbol("let", type_, node.expr, scope, key=key)
+        symbol = Symbol("let", type_, node.expr, scope.snapshot(), key=key)
         scope.symbols[node.name] = symbol
         local = self.fresh("_l")
         self.locals[key] = (out, local, False)

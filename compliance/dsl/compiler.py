@@ -89,6 +89,13 @@ class Scope:
     def child(self) -> "Scope":
         return Scope(self)
 
+    def snapshot(self) -> "Scope":
+        """This scope as it is now: a later ``let`` of a name already here does not change it."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.symbols = dict(self.symbols)
+        return copy
+
     def lookup(self, name: str) -> Symbol | None:
         scope: Scope = self
         while True:
@@ -196,7 +203,8 @@ class Compiler(RoundingBounds):
     def let(self, node: ast.Let, scope: Scope) -> Fn:
         fn, type_ = self.typed(node.expr, scope)
         name = _env_key(node)
-        symbol = Symbol("let", type_, node.expr, scope, key=name)
+        # The names in the value are those in scope here (a rounding bound reads them later).
+        symbol = Symbol("let", type_, node.expr, scope.snapshot(), key=name)
         scope.symbols[node.name] = symbol
         error_key = "$e:" + name
 

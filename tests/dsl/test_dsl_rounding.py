@@ -68,3 +68,25 @@ def test_the_bound_for_three_terms_is_two_cents(tmp_path: Path, tmp_path_factory
     terms = [Decimal("1598.61"), Decimal("243.10"), Decimal("462.66")]  # sum 2304.37
     assert _outcome(rule_set, Decimal("2304.39"), terms) is Outcome.PASS
     assert _outcome(rule_set, Decimal("2304.40"), terms) is Outcome.FAIL
+
+
+_FIGURE = {"tables": [{"number": "3", "title": "部门支出总体情况表", "columns": ["合计"],
+                       "rows": [["20103", "政府办公厅", "2,304.38"]]}]}
+
+
+def test_a_later_let_of_the_same_name_leaves_an_earlier_bound_alone(tmp_path: Path) -> None:
+    # b is a printed figure (±0.005): its bound is read from the `a` it was made from, not the later exact `a`.
+    text = ('pack test.rounding "舍入"\nrule R-1 "t"\n  let t = table("3")\n'
+            '  let a = t.value(t.row("20103"), "合计")\n  let b = a + 0\n  let a = 1\n'
+            '  expect b == 2304.384 within rounding\n  expect b != 2304.386 within rounding\n')
+    (tmp_path / "r.rules").write_text(text, encoding="utf-8")
+    (result,) = load_rule_set([tmp_path / "r.rules"]).evaluate(build_document(_FIGURE))
+    assert (result.outcome, result.findings) == (Outcome.PASS, ())
+
+
+def test_a_let_may_read_the_name_it_replaces(tmp_path: Path) -> None:
+    text = ('pack test.rounding "舍入"\nrule R-1 "t"\n  let s = 1 + 0\n  let s = s * 2\n'
+            '  expect s == 2 within rounding\n  expect s != 2.0001 within rounding\n')
+    (tmp_path / "r.rules").write_text(text, encoding="utf-8")
+    (result,) = load_rule_set([tmp_path / "r.rules"]).evaluate(build_document({}))
+    assert (result.outcome, result.findings) == (Outcome.PASS, ())
