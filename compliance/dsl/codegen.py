@@ -58,7 +58,7 @@ _RUNTIME: dict[str, Any] = {
     "_contains": values.contains, "_plus": values.plus, "_minus": values.minus, "_arith": values.arith,
     "_index": values.read_index, "_iterate": values.iterate, "_number": values.number,
     "_charged": loops.charged, "_within_bounds": within_bounds, "_Row": Row, "_Column": Column,
-    "_RECORDS": (dict, MappingProxyType),
+    "_RECORDS": (dict, MappingProxyType), "_NOT_PLAIN": (bool, tuple, list), "_equal": values.equal,
 }
 
 _INDENT = "    "
@@ -502,10 +502,11 @@ class RuleGenerator:
                 # equal() inline: a bool equals only itself, and the constant is none.
                 same = f"(({value} := {left}).__class__ is not bool and {value} == {right})"
             else:
-                # equal() inline; `&` evaluates both sides, as equal()'s arguments are.
+                # equal() inline but for true/false values and lists; `&` evaluates both sides, as
+                # equal()'s arguments are.
                 other = self.fresh("_w")
-                same = (f"({value} == {other} if (({value} := {left}).__class__ is not bool) & "
-                        f"(({other} := {right}).__class__ is not bool) else {value} is {other})")
+                same = (f"({value} == {other} if (({value} := {left}).__class__ not in _NOT_PLAIN) & "
+                        f"(({other} := {right}).__class__ not in _NOT_PLAIN) else _equal({value}, {other}))")
             return (same if op == "==" else f"(not {same})"), bool
         if constant.__class__ is Decimal:
             return (f"({value} {_written(_ORDERINGS, op)} {right} if ({value} := {left}).__class__ is _Decimal "

@@ -40,6 +40,7 @@ from compliance.dsl.values import (
     call_method,
     contains,
     contains_text,
+    equal,
     exists,
     get_attr,
     iterate,
@@ -660,13 +661,7 @@ class Compiler(RoundingBounds):
 
                 return against_constant, bool
 
-            def compare(env: Env) -> bool:
-                a, b = left(env), right(env)
-                if a.__class__ is bool or b.__class__ is bool:
-                    return (a is b) is same
-                return (a == b) is same
-
-            return compare, bool
+            return (lambda env: equal(left(env), right(env)) is same), bool
 
         if constant.__class__ is Decimal:
             return (lambda env: ordered(op, left(env), constant)), bool

@@ -267,8 +267,11 @@ def minus(a: Any, b: Any) -> Decimal:
 
 
 def equal(a: Any, b: Any) -> bool:
+    """``a == b`` as rules mean it: a true/false value equals only itself, lists item by item."""
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
     return a == b
 
 
@@ -334,8 +337,11 @@ def contains(container: Any, item: Any) -> bool:
         if item.__class__ is bool:
             return any(element is item for element in container)
         for element in container:
-            # equal() without the call: a bool element equals only itself, and item is no bool.
-            if element.__class__ is not bool and element == item:
+            # equal() without the call for the common elements: a bool equals only itself, and item is no bool.
+            if element.__class__ is tuple or element.__class__ is list:
+                if equal(element, item):
+                    return True
+            elif element.__class__ is not bool and element == item:
                 return True
         return False
     raise RuleRuntimeError(f"{describe(container)}不能判断是否包含")

@@ -72,3 +72,17 @@ def test_exists_on_a_variable_answers_as_on_any_expression(tmp_path: Path, value
     assert _expect(tmp_path, lets, "v exists") is (Outcome.PASS if present else Outcome.FAIL)
     assert _expect(tmp_path, lets, "v missing") is (Outcome.FAIL if present else Outcome.PASS)
     assert _expect(tmp_path, "", f"({value}) exists") is (Outcome.PASS if present else Outcome.FAIL)
+
+
+@pytest.mark.parametrize(("condition", "holds"), [
+    ("[1, \"a\"] == [1, \"a\"]", True),
+    ("[1] == [true]", False),  # as 1 == true: a true/false value equals only itself
+    ("[0] != [false]", True),
+    ("[[1], [2]] == [[1], [2]]", True),
+    ("[[1]] == [[true]]", False),
+    ("[[1], [2]] contains [2]", True),
+    ("[[1]] contains [true]", False),
+    ("[1, 2] == [1]", False),
+])
+def test_lists_are_equal_item_by_item_as_rules_compare_items(tmp_path: Path, condition: str, holds: bool) -> None:
+    assert _expect(tmp_path, "", condition) is (Outcome.PASS if holds else Outcome.FAIL)
