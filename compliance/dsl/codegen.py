@@ -662,11 +662,16 @@ def _written(texts: dict[str, str], value: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _may_be_int(cls: type, name: str) -> bool:
-    """Whether ``cls.name`` may hold an int (a rule reads it as a Decimal): its annotation, else its static type."""
+    """Whether ``cls.name`` may hold an int, which a rule reads as a Decimal (as get_attr does).
+
+    A field declared as a number may (an int, or a Decimal a loader wrote as an int: annotations
+    are not enforced); a property may unless it is declared otherwise.  A text or true/false
+    field is taken at its word.
+    """
     hint = typing.get_type_hints(cls, vars(model)).get(name)
     if hint is None:  # a property
         return fields_of(cls)[name] in (Decimal, None)
-    return int in (typing.get_args(hint) or (hint,))
+    return bool({int, Decimal} & set(typing.get_args(hint) or (hint,)))
 
 
 def _places_by_loop(node: ast.For) -> bool:
