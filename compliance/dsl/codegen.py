@@ -291,9 +291,13 @@ class RuleGenerator:
     def items(self, binding: ast.Binding, scope: Scope) -> tuple[str, Any]:
         """The text of the tuple a loop goes over, and its items' static type (as Compiler.binding_source)."""
         if binding.kind is not None:
-            # `table t`, `row r in t`: the compiler's, which checks the kind and shares what it collects.
-            items, item_type = self.compiler.binding_source(binding, scope)
-            return f"{self.constant(items)}(env)", item_type
+            # `table t`, `row r in t`: the compiler checks the kind, and its functions share what they collect.
+            cls, collect = self.compiler.kind_of(binding)
+            if binding.source is None:
+                return f'{self.constant(collect)}(env, env["$doc"])', cls
+            source, source_type = self.expr(binding.source, scope)
+            elements = self.compiler.elements(binding, cls, collect, source_type)
+            return f"{self.constant(elements)}(env, {source})", cls
         source, type_ = self.expr(binding.source, scope)
         value = self.fresh("_v")
         return (f"({value} if ({value} := {source}).__class__ is _tuple else _iterate({value}))",

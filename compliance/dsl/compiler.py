@@ -307,16 +307,23 @@ class Compiler(RoundingBounds):
                 return value if value.__class__ is tuple else iterate(value)
 
             return items, item_type
+        cls, collect = self.kind_of(binding)
+        if binding.source is None:
+            return (lambda env: collect(env, env["$doc"])), cls
+        source, source_type = self.typed(binding.source, scope)
+        elements = self.elements(binding, cls, collect, source_type)
+        return (lambda env: elements(env, source(env))), cls
+
+    def kind_of(self, binding: ast.Binding) -> tuple[type, Callable[[Env, Document], tuple[Any, ...]]]:
+        """The class of a binding's kind (``row r``), and ``collect(env, document)``: every such element."""
         if binding.kind not in KINDS:
             hint = did_you_mean(binding.kind, KINDS)
             kinds = ", ".join(KINDS)
             raise self.error(binding, f"unknown kind of element {binding.kind!r}{hint}; known kinds: {kinds}")
         cls, everywhere = KINDS[binding.kind]
-        kind = binding.kind
         # In a rule, collections built from the document are built once per evaluation, and the
         # same collection is the same tuple each time (the indexes of a filter key on it).
-        shared = self.in_rule
-        if shared and everywhere in COMPUTED:
+        if self.in_rule and everywhere in COMPUTED:
             build = everywhere
 
             def collect(env: Env, document: Document) -> tuple[Any, ...]:
@@ -325,14 +332,16 @@ class Compiler(RoundingBounds):
             def collect(env: Env, document: Document) -> tuple[Any, ...]:
                 return everywhere(document)
 
-        if binding.source is None:
-            def items(env: Env) -> tuple[Any, ...]:
-                return collect(env, env["$doc"])
+        return cls, collect
 
-            return items, cls
-        source, source_type = self.typed(binding.source, scope)
+    def elements(self, binding: ast.Binding, cls: type, collect: Callable[[Env, Document], tuple[Any, ...]],
+                 source_type: Any) -> Callable[[Env, Any], tuple[Any, ...]]:
+        """``elements(env, value)``: the elements of the binding's kind in ``value`` (``row r in t``)."""
+        kind = binding.kind
         if source_type in MODEL_TYPES and not isinstance(source_type, Many) and (source_type, kind) not in CONTAINERS:
             raise self.error(binding.source, f"a {TYPE_NAMES[source_type]} holds no {kind} elements")
+        shared = self.in_rule
+        name = ("members", kind)
 
         def members(value: Any) -> tuple[Any, ...]:
             attribute = CONTAINERS.get((type(value), kind))
@@ -340,8 +349,7 @@ class Compiler(RoundingBounds):
                 raise RuleRuntimeError(f"{describe(value)}中没有{kind}类元素")
             return _of_class(getattr(value, attribute), cls)
 
-        def items(env: Env) -> tuple[Any, ...]:
-            value = source(env)
+        def elements(env: Env, value: Any) -> tuple[Any, ...]:
             if isinstance(value, Document):
                 return collect(env, value)
             if isinstance(value, (tuple, list)):
@@ -349,10 +357,10 @@ class Compiler(RoundingBounds):
             if value is None:
                 return ()
             if shared:
-                return env["$m"].of(("members", kind), value, members)
+                return env["$m"].of(name, value, members)
             return members(value)
 
-        return items, cls
+        return elements
 
     def filter(self, binding: ast.Binding, item_type: Any, inner: Scope) -> tuple[Fn | None, loops.IndexPlan | None]:
         """A rule's compiled ``where`` (a bool), and the index plan when its first condition can use one."""
