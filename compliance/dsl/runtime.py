@@ -41,11 +41,6 @@ class RunState:
         self.findings: list[Finding] = []
         self.skips: list[str] = []
 
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > self.budget:
-            raise BudgetExceeded()
-
     def add_finding(self, message: str, at: Any, related: Any, values: Mapping[str, Any],
                     severity: Severity | None) -> None:
         location, extra = self._locations(at)
