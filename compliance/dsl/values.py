@@ -174,37 +174,27 @@ def read_index(obj: Any, key: Any) -> Any:
     list; a field of a function's record), then :func:`get_index`, the checked way."""
     kind = obj.__class__
     if kind is Row and key.__class__ is Column:
-        cells, position = obj.cells, key.index
-        if position < len(cells):
-            cell = cells[position]
-            if cell.column == position:
-                return cell.value
-        cell = obj.cell(position)
-        return cell.value if cell is not None else None
+        return row_value(obj, key)
     if kind is tuple:
         if key.__class__ is Decimal:
             position = int(key)
             return obj[position] if -len(obj) <= position < len(obj) else None
         if key.__class__ is Column:
-            return _rows_in_column(obj, key)
+            figures = _rows_in_column(obj, key)
+            if figures is not None:
+                return figures
     if kind is MappingProxyType or kind is dict:
         return obj.get(key if key.__class__ is str else str(key))  # isinstance() against typing's Mapping is slow
     return get_index(obj, key)
 
 
-def _rows_in_column(rows: tuple[Any, ...], column: Column) -> Any:
-    """``rows[column]``: each row's figure in the column (:func:`get_index` when not all are rows)."""
-    position = column.index
+def _rows_in_column(items: tuple[Any, ...], column: Column) -> tuple[Decimal | None, ...] | None:
+    """``rows[column]``: each row's figure in the column; None when not every item is a row."""
     figures = []
-    for row in rows:
+    for row in items:
         if row.__class__ is not Row:
-            return get_index(rows, column)
-        cells = row.cells
-        if position < len(cells) and cells[position].column == position:
-            figures.append(cells[position].value)
-        else:
-            cell = row.cell(position)
-            figures.append(cell.value if cell is not None else None)
+            return None
+        figures.append(row_value(row, column))
     return tuple(figures)
 
 
@@ -220,13 +210,9 @@ def get_index(obj: Any, key: Any) -> Any:
             position = int(key)
             return obj[position] if -len(obj) <= position < len(obj) else None
         if key.__class__ is Column:
-            values = []
-            for item in obj:
-                if item.__class__ is not Row:
-                    break
-                values.append(row_value(item, key))
-            else:
-                return tuple(values)
+            figures = _rows_in_column(obj, key)
+            if figures is not None:
+                return figures
         return tuple([get_index(item, key) for item in obj])
     if isinstance(obj, Mapping):
         return obj.get(str(key))
