@@ -419,7 +419,7 @@ class Compiler(RoundingBounds):
 
     def _membership(self, node: ast.Quantifier, inner: Scope, items: Fn, var: str) -> Fn | None:
         """``any|none|all k in L where TEXT contains k`` (or ``satisfies`` it), compiled to a containment loop."""
-        text = membership_test(node)
+        text = _containment_text(node)
         if text is None:
             return None
         found = loops.containment_runner(items, var, self.expr(text, inner), node.kind != "all")
@@ -881,7 +881,7 @@ def index_type(obj_type: Any, key_type: Any) -> Any:
     return None
 
 
-def membership_test(node: ast.Quantifier) -> ast.Node | None:
+def _containment_text(node: ast.Quantifier) -> ast.Node | None:
     """TEXT of ``any|none|all k in L where TEXT contains k`` (or ``satisfies`` it), TEXT not reading k, else None."""
     binding = node.binding
     if node.kind == "count" or binding.kind is not None or (binding.where is None) == (node.predicate is None):
